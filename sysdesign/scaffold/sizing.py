@@ -1,0 +1,381 @@
+"""Deployment sizing: turn a spec, its estimate and (optionally) its design into the numbers the
+generated deployment files use.
+
+Every setting is returned as ``{"value": ..., "why": "..."}`` where ``why`` is one line naming the
+spec or estimate number it came from, so the templates can print the reason next to the setting.
+
+The function is pure: no I/O, no printing. It reads the spec through the attributes of
+``sysdesign.spec.models.Spec``, the estimate through ``Estimate.to_dict()`` and the design through
+``Design.get(kind)``; ``design`` may be ``None``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+# ---------------------------------------------------------------------------------------------
+# Documented defaults. Each is a judgement call, not a law of nature; docs/deployment.md explains
+# them and the load benchmark (benchmarks/scaffold_load.py) measures the ones that can be measured.
+# ---------------------------------------------------------------------------------------------
+
+#: Timeline inserts per second one fan-out worker sustains (Redis ZADD+ZREMRANGEBYRANK pipelined
+#: in batches of a few hundred followers). Conservative next to what the load benchmark measures
+#: on loopback, leaving room for network round trips to a remote Redis.
+PER_WORKER_INSERTS_PER_SECOND = 20_000
+
+#: PostgreSQL's default max_connections; the generated compose and Kubernetes files set it.
+POSTGRES_DEFAULT_MAX_CONNECTIONS = 100
+#: Connections PostgreSQL keeps for superusers (its default).
+POSTGRES_SUPERUSER_RESERVED = 3
+#: Share of max_connections left free for migrations, psql sessions, exporters and backups.
+POSTGRES_HEADROOM_FRACTION = 0.2
+#: SQLAlchemy's defaults, used when the connection budget allows them.
+DEFAULT_POOL_SIZE = 5
+DEFAULT_MAX_OVERFLOW = 10
+
+#: HPA scales on CPU around this utilisation.
+HPA_TARGET_CPU_PERCENT = 70
+#: HPA ceiling as a multiple of the peak replica count: room for growth and for losing a zone.
+HPA_MAX_FACTOR = 1.5
+#: docker-compose runs on one machine; more replicas than this there only adds noise.
+COMPOSE_MAX_API_REPLICAS = 4
+COMPOSE_MAX_WORKER_REPLICAS = 2
+
+#: Per-user token buckets: a human client's burst is far above its daily average, so the spec's
+#: per-user daily rate is spread over one busy hour and floored at these values (per minute).
+READ_LIMIT_FLOOR_PER_MINUTE = 120
+WRITE_LIMIT_FLOOR_PER_MINUTE = 30
+#: How many users nginx assumes may share one client IP (offices, carrier NAT).
+NGINX_USERS_PER_IP = 4
+
+#: Prometheus histogram buckets (seconds); the spec's latency targets are added to these so the
+#: latency SLO is measured at an exact bucket boundary.
+BASE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+#: Multiwindow multi-burn-rate alerting (Google SRE workbook, chapter 5): burn rate, long window,
+#: short window, severity. 14.4x over 1h spends 2% of a 30-day budget; 6x over 6h spends 5%;
+#: 1x over 3d spends 10%.
+BURN_RATE_WINDOWS = (
+    (14.4, "1h", "5m", "page"),
+    (6.0, "6h", "30m", "page"),
+    (1.0, "3d", "6h", "ticket"),
+)
+SLO_PERIOD_DAYS = 30
+
+#: Resource requests/limits per pod (one uvicorn process per api pod, one worker process per
+#: worker pod); the HPA's CPU target is a share of the request.
+API_RESOURCES = {"requests": {"cpu": "500m", "memory": "256Mi"},
+                 "limits": {"cpu": "1", "memory": "512Mi"}}
+WORKER_RESOURCES = {"requests": {"cpu": "250m", "memory": "128Mi"},
+                    "limits": {"cpu": "1", "memory": "256Mi"}}
+
+
+def _setting(value: Any, why: str) -> dict[str, Any]:
+    return {"value": value, "why": why}
+
+
+def _fmt(x: float) -> str:
+    """Short human form of a number for the explanation strings (1.2K, 3.4M)."""
+    ax = abs(x)
+    for div, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "K")):
+        if ax >= div:
+            return f"{x / div:.3g}{suffix}"
+    if ax >= 10 or x == int(x):
+        return f"{x:.0f}"
+    return f"{x:.3g}"
+
+
+def _pct(fraction: float) -> str:
+    return f"{fraction * 100:.10g}%"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.10g} ms"
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if obj is None:
+        return default
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _est_dict(est: Any) -> dict[str, Any]:
+    if isinstance(est, dict):
+        return est
+    return est.to_dict()
+
+
+def _component_count(design: Any, kind: str) -> int | None:
+    if design is None:
+        return None
+    comp = design.get(kind) if hasattr(design, "get") else None
+    if comp is None:
+        return None
+    count = _get(comp, "count")
+    return int(count) if count else None
+
+
+def split_endpoint(endpoint: str | None) -> tuple[str | None, str | None]:
+    """'POST /api/v1/tweet' -> ('POST', '/api/v1/tweet'); a bare path gets method None."""
+    if not endpoint:
+        return None, None
+    parts = endpoint.strip().split(None, 1)
+    if len(parts) == 2 and re.fullmatch(r"[A-Za-z]+", parts[0]):
+        return parts[0].upper(), parts[1].strip()
+    return None, endpoint.strip()
+
+
+def _slug(name: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower()
+    return s or "action"
+
+
+def _api_replicas(spec: Any, est_d: dict[str, Any], design: Any) -> tuple[int, str]:
+    from_design = _component_count(design, "app")
+    if from_design is not None:
+        n = max(2, from_design)
+        return n, f"design's app tier count {from_design} (at least 2 for redundancy)"
+    raw = est_d.get("servers", {}).get("app", 1) or 1
+    n = max(2, int(math.ceil(raw)))
+    peak = est_d.get("qps", {}).get("peak", 0.0)
+    return n, (f"estimate servers.app = {_fmt(raw)} for peak {_fmt(peak)} req/s "
+               f"(at least 2 for redundancy)")
+
+
+def _fanout(spec: Any, est_d: dict[str, Any]) -> tuple[float, str]:
+    followers = _get(_get(spec, "users"), "followers")
+    avg = float(_get(followers, "average", 0.0) or 0.0)
+    actions = _get(spec, "actions", {}) or {}
+    est_actions = est_d.get("actions", {})
+    total_qps = 0.0
+    names = []
+    for name, action in actions.items():
+        if _get(action, "kind") == "write" and _get(action, "fanout", False):
+            a = est_actions.get(name, {})
+            total_qps += float(a.get("peak_qps", a.get("qps", 0.0)) or 0.0)
+            names.append(name)
+    rate = total_qps * avg
+    if not names:
+        return 0.0, "no write action has fanout: true"
+    if avg <= 0:
+        return 0.0, f"{'+'.join(names)} fans out but users.followers.average is not set"
+    return rate, (f"peak write QPS of {'+'.join(names)} {_fmt(total_qps)}/s x "
+                  f"users.followers.average {_fmt(avg)}")
+
+
+def _db_pool(processes: int, max_connections: int) -> tuple[int, int, int, str]:
+    """Pool size and overflow per process so processes x (pool+overflow) fits the budget.
+
+    Returns (max_connections, pool_size, max_overflow, explanation). Raises max_connections
+    only when even 3 connections per process would not fit.
+    """
+    def budget(mc: int) -> int:
+        return int(mc * (1 - POSTGRES_HEADROOM_FRACTION)) - POSTGRES_SUPERUSER_RESERVED
+
+    per_process = budget(max_connections) // processes
+    raised = ""
+    if per_process < 3:
+        needed = math.ceil((3 * processes + POSTGRES_SUPERUSER_RESERVED)
+                           / (1 - POSTGRES_HEADROOM_FRACTION))
+        raised = (f"; max_connections raised {max_connections}->{needed} "
+                  f"(a connection pooler such as PgBouncer is the better fix at this size)")
+        max_connections = needed
+        per_process = budget(max_connections) // processes
+    if per_process >= DEFAULT_POOL_SIZE + DEFAULT_MAX_OVERFLOW:
+        pool, overflow = DEFAULT_POOL_SIZE, DEFAULT_MAX_OVERFLOW
+    else:
+        pool = max(2, (per_process * 2) // 3)
+        overflow = max(0, per_process - pool)
+    why = (f"{processes} processes (HPA max api + workers) x (pool {pool} + overflow {overflow}) "
+           f"= {processes * (pool + overflow)} <= {budget(max_connections)} "
+           f"(max_connections {max_connections} - {int(POSTGRES_HEADROOM_FRACTION * 100)}% "
+           f"headroom - {POSTGRES_SUPERUSER_RESERVED} reserved){raised}")
+    return max_connections, pool, overflow, why
+
+
+def _rate_limits(spec: Any) -> dict[str, dict[str, Any]]:
+    actions = _get(spec, "actions", {}) or {}
+    peak_factor = float(_get(_get(spec, "users"), "peak_factor", 1.0) or 1.0)
+    reads = sum(float(_get(a, "per_user_per_day", 0.0) or 0.0)
+                for a in actions.values() if _get(a, "kind") == "read")
+    writes = sum(float(_get(a, "per_user_per_day", 0.0) or 0.0)
+                 for a in actions.values() if _get(a, "kind") == "write")
+    # A day's actions squeezed into one busy hour, at the peak factor, per minute.
+    read_from_spec = math.ceil(reads * peak_factor / 60)
+    write_from_spec = math.ceil(writes * peak_factor / 60)
+    read_pm = max(READ_LIMIT_FLOOR_PER_MINUTE, read_from_spec)
+    write_pm = max(WRITE_LIMIT_FLOOR_PER_MINUTE, write_from_spec)
+    read_burst = max(10, read_pm // 4)
+    write_burst = max(5, write_pm // 6)
+    nginx_rps = math.ceil((read_pm + write_pm) * NGINX_USERS_PER_IP / 60)
+    nginx_burst = (read_burst + write_burst) * NGINX_USERS_PER_IP
+    return {
+        "rate_limit_read_per_minute": _setting(read_pm, (
+            f"read actions {_fmt(reads)}/user/day x peak_factor {_fmt(peak_factor)} in one busy "
+            f"hour = {read_from_spec}/min, floor {READ_LIMIT_FLOOR_PER_MINUTE}/min")),
+        "rate_limit_read_burst": _setting(read_burst, "a quarter of the read per-minute limit"),
+        "rate_limit_write_per_minute": _setting(write_pm, (
+            f"write actions {_fmt(writes)}/user/day x peak_factor {_fmt(peak_factor)} in one busy "
+            f"hour = {write_from_spec}/min, floor {WRITE_LIMIT_FLOOR_PER_MINUTE}/min")),
+        "rate_limit_write_burst": _setting(write_burst, "a sixth of the write per-minute limit"),
+        "nginx_rate_per_second": _setting(nginx_rps, (
+            f"per client IP: (app read {read_pm} + write {write_pm} per user per minute) x "
+            f"{NGINX_USERS_PER_IP} users per IP / 60; above the app's limits so the app's 429 "
+            f"with Retry-After is what a well-behaved client sees")),
+        "nginx_burst": _setting(nginx_burst, (
+            f"(app read burst {read_burst} + write burst {write_burst}) x "
+            f"{NGINX_USERS_PER_IP} users per IP")),
+    }
+
+
+def _latency_slos(spec: Any) -> list[dict[str, Any]]:
+    req = _get(spec, "requirements")
+    latency = _get(req, "latency", {}) or {}
+    actions = _get(spec, "actions", {}) or {}
+    out = []
+    for action_name, targets in latency.items():
+        action = actions.get(action_name)
+        method, path = split_endpoint(_get(action, "endpoint"))
+        for quantile_name, seconds in (targets or {}).items():
+            q = {"p50": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99, "p999": 0.999}.get(
+                quantile_name)
+            if q is None or seconds is None:
+                continue
+            out.append({
+                "action": action_name,
+                "slug": _slug(f"{action_name}_{quantile_name}"),
+                "method": method,
+                "route": path,
+                "quantile_name": quantile_name,
+                "quantile": q,
+                "seconds": float(seconds),
+                "why": (f"requirements.latency.{action_name}.{quantile_name} = "
+                        f"{_ms(float(seconds))}"
+                        + (f" on {method or ''} {path}".rstrip() if path else "")),
+            })
+    return out
+
+
+def deployment_sizing(spec: Any, est: Any, design: Any = None) -> dict[str, Any]:
+    """The deployment numbers for a spec: replicas, HPA bounds, pools, limits and SLOs.
+
+    Returns a dict of settings, each ``{"value": v, "why": "one line"}``, plus
+    ``latency_slos`` (a list of per-route targets), ``burn_rate_alerts`` and ``histogram_buckets``.
+    """
+    est_d = _est_dict(est)
+    qps = est_d.get("qps", {})
+    peak_qps = float(qps.get("peak", 0.0) or 0.0)
+    avg_qps = float(qps.get("average", 0.0) or 0.0)
+    peak_factor = float(_get(_get(spec, "users"), "peak_factor", 0.0) or 0.0)
+    if peak_factor <= 0:
+        peak_factor = peak_qps / avg_qps if avg_qps > 0 else 1.0
+
+    api, api_why = _api_replicas(spec, est_d, design)
+    hpa_min = max(2, math.ceil(api / peak_factor))
+    hpa_max = max(hpa_min + 1, math.ceil(api * HPA_MAX_FACTOR))
+
+    fanout_rate, fanout_why = _fanout(spec, est_d)
+    workers_from_rate = math.ceil(fanout_rate / PER_WORKER_INSERTS_PER_SECOND)
+    design_workers = _component_count(design, "worker")
+    workers = max(2, workers_from_rate, design_workers or 0)
+    workers_why = (f"fan-out {_fmt(fanout_rate)} inserts/s / {_fmt(PER_WORKER_INSERTS_PER_SECOND)}"
+                   f" per worker = {workers_from_rate}"
+                   + (f", design's worker count {design_workers}" if design_workers else "")
+                   + " (at least 2 so one crash does not stop fan-out)")
+
+    processes = hpa_max + workers
+    max_conn, pool, overflow, pool_why = _db_pool(processes, POSTGRES_DEFAULT_MAX_CONNECTIONS)
+
+    req = _get(spec, "requirements")
+    availability = float(_get(req, "availability", 0.999) or 0.999)
+    budget = round(1.0 - availability, 12)
+    followers = _get(_get(spec, "users"), "followers")
+    celeb = _get(followers, "celebrity_threshold")
+
+    latency_slos = _latency_slos(spec)
+    buckets = sorted(set(BASE_BUCKETS) | {s["seconds"] for s in latency_slos})
+
+    per_replica = peak_qps / api if api else peak_qps
+    cache_bytes = float(est_d.get("cache", {}).get("memory_bytes", 0.0) or 0.0)
+
+    name = _get(spec, "name", "service") or "service"
+    out: dict[str, Any] = {
+        "service_name": _setting(name, "spec name"),
+        "api_replicas": _setting(api, api_why),
+        "per_replica_peak_qps": _setting(round(per_replica, 1), (
+            f"peak {_fmt(peak_qps)} req/s / {api} api replicas")),
+        "compose_api_replicas": _setting(min(api, COMPOSE_MAX_API_REPLICAS), (
+            f"api replicas {api}, capped at {COMPOSE_MAX_API_REPLICAS} for one machine")),
+        "hpa_min_replicas": _setting(hpa_min, (
+            f"api replicas {api} / peak_factor {_fmt(peak_factor)} = the average-load count "
+            f"(at least 2)")),
+        "hpa_max_replicas": _setting(hpa_max, (
+            f"api replicas {api} x {HPA_MAX_FACTOR} for growth and a lost zone")),
+        "hpa_target_cpu_percent": _setting(HPA_TARGET_CPU_PERCENT, (
+            "default: scale out before a replica saturates at the peak load it was sized for")),
+        "fanout_inserts_per_second": _setting(round(fanout_rate, 1), fanout_why),
+        "per_worker_inserts_per_second": _setting(PER_WORKER_INSERTS_PER_SECOND, (
+            "documented default, pipelined Redis writes; see docs/deployment.md")),
+        "worker_replicas": _setting(workers, workers_why),
+        "compose_worker_replicas": _setting(min(workers, COMPOSE_MAX_WORKER_REPLICAS), (
+            f"worker replicas {workers}, capped at {COMPOSE_MAX_WORKER_REPLICAS} for one machine")),
+        "postgres_max_connections": _setting(max_conn, (
+            f"PostgreSQL default {POSTGRES_DEFAULT_MAX_CONNECTIONS}"
+            + (" (raised for the process count)" if max_conn != POSTGRES_DEFAULT_MAX_CONNECTIONS
+               else ""))),
+        "db_pool_size": _setting(pool, pool_why),
+        "db_max_overflow": _setting(overflow, pool_why),
+        "db_processes": _setting(processes, (
+            f"HPA max api replicas {hpa_max} + worker replicas {workers}")),
+        "availability_target": _setting(availability, (
+            f"requirements.availability = {_pct(availability)}")),
+        "error_budget": _setting(budget, (
+            f"1 - availability {_pct(availability)} = {_pct(budget)} of requests over "
+            f"{SLO_PERIOD_DAYS} days")),
+        "celebrity_threshold": _setting(
+            int(celeb) if celeb else 10_000,
+            f"users.followers.celebrity_threshold = {_fmt(celeb)}" if celeb
+            else "default 10K followers (spec sets no users.followers.celebrity_threshold)"),
+        "cache_memory_bytes": _setting(cache_bytes, (
+            f"estimate cache.memory_bytes = {_fmt(cache_bytes)}B for the hot set")),
+        "api_resources": _setting(API_RESOURCES, (
+            "one uvicorn process per pod; documented default in docs/deployment.md")),
+        "worker_resources": _setting(WORKER_RESOURCES, (
+            "one worker process per pod; documented default in docs/deployment.md")),
+        "slo_period_days": _setting(SLO_PERIOD_DAYS, "SLO window of 30 days (SRE workbook)"),
+    }
+    out.update(_rate_limits(spec))
+    out["burn_rate_alerts"] = [
+        {
+            "burn_rate": rate,
+            "long_window": long_w,
+            "short_window": short_w,
+            "severity": severity,
+            "threshold": round(rate * budget, 12),
+            "why": (f"{rate:g}x burn of the {_pct(budget)} error budget "
+                    f"(requirements.availability {_pct(availability)}) "
+                    f"over {long_w} and {short_w}"),
+        }
+        for rate, long_w, short_w, severity in BURN_RATE_WINDOWS
+    ]
+    out["latency_slos"] = latency_slos
+    out["histogram_buckets"] = _setting(buckets, (
+        "standard buckets plus each requirements.latency target, so the SLO is a bucket bound"))
+    return out
+
+
+def sizing_rows(sizing: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """Flatten the sizing into (name, value, why) rows, for docs and summaries."""
+    rows: list[tuple[str, Any, str]] = []
+    for key, item in sizing.items():
+        if isinstance(item, dict) and "value" in item and "why" in item:
+            rows.append((key, item["value"], item["why"]))
+    for slo in sizing.get("latency_slos", []):
+        rows.append((f"latency {slo['action']} {slo['quantile_name']}", slo["seconds"], slo["why"]))
+    for alert in sizing.get("burn_rate_alerts", []):
+        rows.append((f"burn {alert['burn_rate']:g}x", alert["threshold"], alert["why"]))
+    return rows
