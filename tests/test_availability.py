@@ -1,0 +1,270 @@
+"""Availability arithmetic against hand-computed values, plus properties of composition."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sysdesign.availability import (
+    Calendar,
+    compose,
+    downtime,
+    error_budget,
+    format_downtime,
+    nines,
+    parallel,
+    percent_text,
+    series,
+)
+
+# --- downtime budgets (hand-computed) --------------------------------------------------------
+#
+# 99.9% leaves 0.1% = 0.001 of the time.
+#   year  (365 d):      0.001 x 365 x 86,400 = 31,536 s = 8h 45m 36s
+#   30-day month:       0.001 x 30 x 86,400  =  2,592 s = 43m 12s
+#   month = year / 12:  31,536 / 12          =  2,628 s = 43m 48s
+#   quarter = year / 4: 31,536 / 4           =  7,884 s = 2h 11m 24s
+#   week:               0.001 x 604,800      =    604.8 s = 10m 4.8s
+#   day:                0.001 x 86,400       =     86.4 s = 1m 26.4s
+
+
+def test_three_nines_per_year_365_days() -> None:
+    d = downtime(0.999)
+    assert d.seconds["year"] == pytest.approx(31_536)
+    assert d.human()["year"] == "8h 45m 36s"
+
+
+def test_three_nines_per_30_day_month() -> None:
+    d = downtime(0.999, Calendar(days_per_month=30))
+    assert d.seconds["month"] == pytest.approx(2_592)
+    assert d.human()["month"] == "43m 12s"
+
+
+def test_three_nines_month_defaults_to_a_twelfth_of_the_year() -> None:
+    d = downtime(0.999)
+    assert d.seconds["month"] == pytest.approx(2_628)
+    assert d.human()["month"] == "43m 48s"
+
+
+def test_three_nines_quarter_week_day() -> None:
+    d = downtime(0.999)
+    assert d.seconds["quarter"] == pytest.approx(7_884)
+    assert d.human()["quarter"] == "2h 11m 24s"
+    assert d.seconds["week"] == pytest.approx(604.8)
+    assert d.human()["week"] == "10m 4.8s"
+    assert d.seconds["day"] == pytest.approx(86.4)
+    assert d.human()["day"] == "1m 26.4s"
+
+
+def test_leap_year_calendar_changes_the_year_budget() -> None:
+    # 0.001 x 365.25 x 86,400 = 31,557.6 s = 8h 45m 57.6s
+    d = downtime(0.999, Calendar(days_per_year=365.25))
+    assert d.seconds["year"] == pytest.approx(31_557.6)
+    assert d.human()["year"] == "8h 45m 57.6s"
+    # the month follows the year: 31,557.6 / 12 = 2,629.8 s
+    assert d.seconds["month"] == pytest.approx(2_629.8)
+
+
+def test_five_nines() -> None:
+    # 0.00001 x 31,536,000 = 315.36 s = 5m 15.4s; a day: 0.864 s
+    d = downtime(0.99999)
+    assert d.seconds["year"] == pytest.approx(315.36)
+    assert d.human()["year"] == "5m 15.4s"
+    assert d.human()["day"] == "864 ms"
+
+
+def test_four_nines_per_year() -> None:
+    # 0.0001 x 31,536,000 = 3,153.6 s = 52m 33.6s
+    assert downtime(0.9999).human()["year"] == "52m 33.6s"
+
+
+def test_downtime_shows_its_work() -> None:
+    work = downtime(0.999).work["year"]
+    assert "(1 - 0.999)" in work
+    assert "365 d" in work
+    assert "31,536 s" in work
+    assert "8h 45m 36s" in work
+
+
+def test_downtime_dict_has_the_public_keys() -> None:
+    d = downtime(0.9995).to_dict()
+    assert d["availability"] == 0.9995
+    assert set(d["downtime_seconds"]) == {"year", "quarter", "month", "week", "day"}
+    assert d["calendar"]["days_per_year"] == 365
+    assert "year / 12" in d["calendar"]["description"]
+
+
+def test_calendar_rejects_nonsense() -> None:
+    with pytest.raises(ValueError):
+        Calendar(days_per_year=0)
+    with pytest.raises(ValueError):
+        Calendar(days_per_month=-1)
+
+
+# --- nines ----------
+
+
+@pytest.mark.parametrize(
+    ("a", "whole"),
+    [(0.9, 1), (0.99, 2), (0.999, 3), (0.9999, 4), (0.99999, 5), (0.9995, 3), (0.5, 0)],
+)
+def test_whole_nines(a: float, whole: int) -> None:
+    assert nines(a).whole == whole
+
+
+def test_fractional_nines() -> None:
+    # -log10(0.0005) = 3.30103
+    assert nines(0.9995).value == pytest.approx(3.30103, abs=1e-5)
+    assert nines(0.999).value == 3.0
+    assert nines(0.999).label() == "3 nines"
+    assert "-log10(1 - 0.999)" in nines(0.999).work
+
+
+def test_hundred_percent_has_no_finite_nines() -> None:
+    n = nines(1.0)
+    assert n.value is None and n.whole is None
+    assert downtime(1.0).seconds["year"] == 0
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan"), float("inf"), "0.9", True])
+def test_invalid_availability_is_rejected(bad: object) -> None:
+    with pytest.raises(ValueError):
+        downtime(bad)  # type: ignore[arg-type]
+
+
+# --- error budget ----------
+
+
+def test_error_budget_30_day_month() -> None:
+    # 0.001 x 30 x 1,440 = 43.2 min
+    b = error_budget(0.999)
+    assert b.minutes == pytest.approx(43.2)
+    assert "43m 12s" in b.work
+    # 99.99%: 4.32 min
+    assert error_budget(0.9999).minutes == pytest.approx(4.32)
+    # a 28-day window: 0.001 x 28 x 1,440 = 40.32 min
+    assert error_budget(0.999, window_days=28).minutes == pytest.approx(40.32)
+
+
+# --- composition ----------
+
+
+def test_two_three_nines_in_series() -> None:
+    # 0.999 x 0.999 = 0.998001
+    c = series([0.999, 0.999])
+    assert c.availability == pytest.approx(0.998001)
+    assert percent_text(c.availability) == "99.8001%"
+    assert c.work == "0.999 x 0.999 = 0.998001"
+
+
+def test_two_three_nines_in_parallel() -> None:
+    # 1 - 0.001 x 0.001 = 0.999999
+    c = parallel([0.999, 0.999])
+    assert c.availability == pytest.approx(0.999999)
+    assert percent_text(c.availability) == "99.9999%"
+    assert c.work == "1 - (1 - 0.999) x (1 - 0.999) = 0.999999"
+
+
+def test_nested_tree() -> None:
+    # 0.999 x (1 - 0.001^2) = 0.999 x 0.999999 = 0.998999001
+    c = compose(("series", [0.999, ("parallel", [0.999, 0.999])]))
+    assert c.kind == "series"
+    assert c.availability == pytest.approx(0.998999001)
+    assert c.formula == "0.999 x (1 - (1 - 0.999) x (1 - 0.999))"
+    assert c.steps == (
+        "parallel: 1 - (1 - 0.999) x (1 - 0.999) = 0.999999",
+        "series: 0.999 x 0.999999 = 0.998999001",
+    )
+    assert c.expression() == "series(99.9%, parallel(99.9%, 99.9%))"
+    d = c.to_dict()
+    assert d["components"][1]["kind"] == "parallel"
+
+
+def test_typical_web_stack() -> None:
+    # LB 99.99% -> two app servers 99.9% in parallel -> DB 99.95%
+    # 0.9999 x 0.999999 x 0.9995 = 0.99939905...
+    c = compose(("series", [0.9999, ("parallel", [0.999, 0.999]), 0.9995]))
+    assert c.availability == pytest.approx(0.9999 * 0.999999 * 0.9995)
+    # the single database dominates: the stack is below its own 99.95%
+    assert c.availability < 0.9995
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [("series", []), ("mirror", [0.9]), ("series", [1.2]), ("parallel", "0.9"), "x", None],
+)
+def test_bad_trees_are_rejected(bad: object) -> None:
+    with pytest.raises(ValueError):
+        compose(bad)  # type: ignore[arg-type]
+
+
+# --- formatting ----------
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "0s"),
+        (0.0864, "86.4 ms"),
+        (6.048, "6.05s"),
+        (59.999, "1m"),
+        (86.4, "1m 26.4s"),
+        (3599.99, "1h"),
+        (31_536.000000000004, "8h 45m 36s"),
+        (315_360, "3d 15h 36m"),
+    ],
+)
+def test_format_downtime(seconds: float, text: str) -> None:
+    assert format_downtime(seconds) == text
+
+
+# --- properties ----------
+
+fractions = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
+trees = st.recursive(
+    fractions,
+    lambda children: st.tuples(
+        st.sampled_from(["series", "parallel"]), st.lists(children, min_size=1, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(trees)
+def test_composition_stays_in_unit_interval(tree: object) -> None:
+    a = compose(tree).availability  # type: ignore[arg-type]
+    assert 0.0 <= a <= 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(fractions, min_size=1, max_size=6))
+def test_series_never_above_the_weakest(parts: list[float]) -> None:
+    assert series(parts).availability <= min(parts) + 1e-12
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(fractions, min_size=1, max_size=6))
+def test_parallel_never_below_the_strongest(parts: list[float]) -> None:
+    assert parallel(parts).availability >= max(parts) - 1e-12
+
+
+@settings(max_examples=200, deadline=None)
+@given(fractions, fractions)
+def test_series_and_parallel_are_symmetric(a: float, b: float) -> None:
+    assert series([a, b]).availability == pytest.approx(series([b, a]).availability)
+    assert parallel([a, b]).availability == pytest.approx(parallel([b, a]).availability)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(min_value=0.0, max_value=0.999999, allow_nan=False))
+def test_downtime_matches_unavailability(a: float) -> None:
+    d = downtime(a)
+    assert d.seconds["year"] == pytest.approx((1 - a) * 365 * 86_400, rel=1e-8)
+    assert d.seconds["day"] <= d.seconds["week"] <= d.seconds["month"]
+    assert d.seconds["month"] <= d.seconds["quarter"] <= d.seconds["year"]
+    n = nines(a).value
+    assert n is not None and math.isfinite(n) and n >= 0
