@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NoReturn
 
 SECONDS_PER_DAY = 86_400.0
 PERIODS: tuple[str, ...] = ("year", "quarter", "month", "week", "day")
@@ -121,9 +121,9 @@ def fraction_text(a: float) -> str:
     return s if s else "0"
 
 
-def percent_text(a: float) -> str:
-    """0.998001 -> '99.8001%'."""
-    s = f"{a * 100:.10f}".rstrip("0").rstrip(".")
+def percent_text(a: float, decimals: int = 10) -> str:
+    """0.998001 -> '99.8001%'; ``decimals`` caps the digits after the point."""
+    s = f"{a * 100:.{decimals}f}".rstrip("0").rstrip(".")
     return f"{s}%"
 
 
@@ -265,7 +265,7 @@ def downtime(a: float, calendar: Calendar = DEFAULT_CALENDAR) -> DowntimeBudget:
         days = calendar.days(period)
         work[period] = (
             f"(1 - {fraction_text(a)}) x {_num(days)} d x 86,400 s = "
-            f"{_unavail_text(a)} x {_num(length)} s = {_num(value, 3)} s "
+            f"{_unavail_text(a)} x {_num(length)} s = {_num(value, 4)} s "
             f"({format_downtime(value)})"
         )
     return DowntimeBudget(a, calendar, seconds, work, nines(a))
@@ -449,3 +449,90 @@ def downtime_factor(a: float, b: float) -> float | None:
     if b == 1.0:
         return None
     return (1.0 - a) / (1.0 - b)
+
+
+# --- parsing (text -> fraction / tree) ------------------------------------------------------------
+
+
+def parse_availability(text: object) -> float:
+    """``99.95%``, ``0.9995`` or ``99.95`` -> 0.9995 (a bare number above 1 is a percentage)."""
+    from sysdesign.spec.quantities import parse_fraction
+
+    return parse_fraction(text, allow_bare_percent=True)
+
+
+def parse_expression(text: str) -> Composite:
+    """Parse the composition syntax: a number, or ``series(...)`` / ``parallel(...)`` nested.
+
+    Examples: ``99.9%``; ``parallel(99.9, 99.9)``;
+    ``series(99.99%, parallel(99.9%, 99.9%), 99.95%)``. Parts are separated by commas;
+    ``s(...)``/``p(...)`` are accepted as short forms. Raises ValueError with the position of
+    the first problem.
+    """
+    return _ExprParser(text).parse()
+
+
+class _ExprParser:
+    _NAMES = {"series": "series", "s": "series", "parallel": "parallel", "p": "parallel"}
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def parse(self) -> Composite:
+        if not self.text.strip():
+            raise ValueError("empty availability expression")
+        node = self._node()
+        self._skip()
+        if self.pos != len(self.text):
+            self._fail("unexpected text")
+        return node
+
+    def _skip(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos].isspace():
+            self.pos += 1
+
+    def _fail(self, what: str) -> NoReturn:
+        shown = self.text[self.pos:] or "end of input"
+        raise ValueError(
+            f'{what} at position {self.pos + 1} of "{self.text}" (near "{shown}"); '
+            "write e.g. series(99.99%, parallel(99.9%, 99.9%))"
+        )
+
+    def _node(self) -> Composite:
+        self._skip()
+        start = self.pos
+        while self.pos < len(self.text) and self.text[self.pos].isalpha():
+            self.pos += 1
+        word = self.text[start:self.pos]
+        if word:
+            mode = self._NAMES.get(word.lower())
+            if mode is None:
+                self.pos = start
+                self._fail(f'unknown word "{word}" (use series or parallel)')
+            self._skip()
+            if self.pos >= len(self.text) or self.text[self.pos] != "(":
+                self._fail(f'expected "(" after {word}')
+            self.pos += 1
+            parts = [self._node()]
+            self._skip()
+            while self.pos < len(self.text) and self.text[self.pos] == ",":
+                self.pos += 1
+                parts.append(self._node())
+                self._skip()
+            if self.pos >= len(self.text) or self.text[self.pos] != ")":
+                self._fail('expected "," or ")"')
+            self.pos += 1
+            return series(parts) if mode == "series" else parallel(parts)
+        while self.pos < len(self.text) and self.text[self.pos] not in ",()" and not (
+            self.text[self.pos].isspace()
+        ):
+            self.pos += 1
+        token = self.text[start:self.pos]
+        if not token:
+            self._fail("expected an availability such as 99.9%")
+        try:
+            return component(parse_availability(token))
+        except ValueError as exc:
+            self.pos = start
+            self._fail(f'bad availability "{token}": {exc}')

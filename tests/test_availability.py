@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
+import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from sysdesign.availability import (
     Calendar,
@@ -19,6 +22,7 @@ from sysdesign.availability import (
     percent_text,
     series,
 )
+from sysdesign.errors import SysdesignError
 
 # --- downtime budgets (hand-computed) --------------------------------------------------------
 #
@@ -268,3 +272,150 @@ def test_downtime_matches_unavailability(a: float) -> None:
     assert d.seconds["month"] <= d.seconds["quarter"] <= d.seconds["year"]
     n = nines(a).value
     assert n is not None and math.isfinite(n) and n >= 0
+
+
+# --- expression syntax ---------------------------------------------------------------------
+
+
+def test_expression_syntax() -> None:
+    from sysdesign.availability import parse_expression
+
+    c = parse_expression("series(99.99%, parallel(99.9, 0.999), 99.95)")
+    assert c.availability == pytest.approx(0.9999 * 0.999999 * 0.9995)
+    assert parse_expression("p(99.9%, 99.9%)").availability == pytest.approx(0.999999)
+    assert parse_expression(" 99.95% ").availability == pytest.approx(0.9995)
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "series(99.9", "mirror(99.9)", "series(99.9,,99.9)", "series(120%)", "99.9 99.9"]
+)
+def test_expression_syntax_errors(bad: str) -> None:
+    from sysdesign.availability import parse_expression
+
+    with pytest.raises(ValueError):
+        parse_expression(bad)
+
+
+# --- CLI ------------------------------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def _app() -> typer.Typer:
+    """The real app when it registers the command; otherwise a one-command app around it."""
+    try:
+        import typer.main
+
+        from sysdesign.cli import app
+
+        if "availability" in typer.main.get_command(app).commands:  # type: ignore[attr-defined]
+            return app
+    except ImportError:
+        pass
+    from sysdesign.cli.availability import availability_command
+
+    app = typer.Typer()
+    app.command("availability")(availability_command)
+    app.command("noop")(lambda: None)
+    return app
+
+
+def _run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(_app(), ["availability", *args])
+
+
+def _user_error(result, fragment: str) -> None:  # type: ignore[no-untyped-def]
+    """A user mistake: exit 2 with a message (real app) or a SysdesignError (bare command)."""
+    if isinstance(result.exception, SysdesignError):
+        assert fragment in str(result.exception)
+        return
+    assert result.exit_code == 2, result.output
+    text = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert fragment in text
+    assert "Traceback" not in text
+
+
+def test_cli_target_json() -> None:
+    r = _run("99.9%", "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["availability"] == pytest.approx(0.999)
+    assert d["downtime_seconds"]["year"] == pytest.approx(31_536)
+    assert d["downtime_seconds"]["day"] == pytest.approx(86.4)
+    assert set(d["downtime_seconds"]) == {"year", "quarter", "month", "week", "day"}
+    assert d["nines"] == pytest.approx(3)
+    assert d["calendar"]["days_per_year"] == 365
+    assert d["error_budget"]["minutes"] == pytest.approx(43.2)
+    assert "composite" not in d
+
+
+@pytest.mark.parametrize("spelling", ["99.95%", "0.9995", "99.95"])
+def test_cli_accepts_three_spellings(spelling: str) -> None:
+    r = _run(spelling, "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["availability"] == pytest.approx(0.9995)
+
+
+def test_cli_calendar_options() -> None:
+    r = _run("99.9", "--days-per-month", "30", "--format", "json")
+    d = json.loads(r.stdout)
+    assert d["downtime_seconds"]["month"] == pytest.approx(2_592)
+    r = _run("99.9", "--days-per-year", "365.25", "--format", "json")
+    assert json.loads(r.stdout)["downtime_seconds"]["year"] == pytest.approx(31_557.6)
+
+
+def test_cli_series_and_parallel_json() -> None:
+    d = json.loads(_run("--series", "99.9", "99.9", "--format", "json").stdout)
+    assert d["availability"] == pytest.approx(0.998001)
+    assert d["composite"]["kind"] == "series"
+    assert len(d["composite"]["components"]) == 2
+    d = json.loads(_run("--parallel", "99.9", "99.9", "--format", "json").stdout)
+    assert d["availability"] == pytest.approx(0.999999)
+    assert d["composite"]["work"] == "1 - (1 - 0.999) x (1 - 0.999) = 0.999999"
+
+
+def test_cli_nested_and_target() -> None:
+    r = _run("--series", "99.99", "parallel(99.9, 99.9)", "99.95", "--target", "99.95%",
+             "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["availability"] == pytest.approx(0.9999 * 0.999999 * 0.9995)
+    assert d["target"]["met"] is False
+    assert d["composite"]["expression"] == "series(99.99%, parallel(99.9%, 99.9%), 99.95%)"
+    d = json.loads(_run("series(99.9, p(99.9, 99.9))", "--format", "json").stdout)
+    assert d["composite"]["kind"] == "series"
+
+
+def test_cli_table_shows_work_and_calendar() -> None:
+    r = _run("99.9%")
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    assert "8h 45m 36s" in out
+    assert "1m 26.4s" in out
+    assert "3 nines" in out
+    assert "365 days" in out
+
+
+def test_cli_markdown() -> None:
+    r = _run("--parallel", "99.9", "99.9", "--format", "markdown")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("## Composite availability 99.9999%")
+    assert "| year |" in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["120%"], "between 0% and 100%"),
+        (["abc"], "unknown word"),
+        (["99.9", "99.95"], "--series or --parallel"),
+        (["--series", "99.9", "--parallel", "99.9"], "not both"),
+        ([], "give a target"),
+        (["99.9", "--format", "xml"], "unknown format"),
+        (["99.9", "--days-per-year", "0"], "days per year"),
+        (["99.9", "--target", "99.9"], "--target"),
+        (["--series", "99.9", "--target", "2000"], "--target"),
+    ],
+)
+def test_cli_bad_input(args: list[str], fragment: str) -> None:
+    _user_error(_run(*args), fragment)
