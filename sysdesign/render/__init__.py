@@ -1,0 +1,1 @@
+"""Renderers: turn library objects into terminal tables, JSON, Markdown and mermaid."""
