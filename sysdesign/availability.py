@@ -438,8 +438,11 @@ def _paren(text: str, wrap: bool) -> str:
 
 
 def _clamp(x: float) -> float:
-    """Keep float results inside [0, 1] (a product of fractions can drift by one ulp)."""
-    return min(1.0, max(0.0, x))
+    """Keep float results inside [0, 1] and drop binary noise (0.9980010000000002 -> 0.998001).
+
+    Rounding to 15 decimals keeps every digit a real availability needs.
+    """
+    return min(1.0, max(0.0, round(x, 15)))
 
 
 def downtime_factor(a: float, b: float) -> float | None:

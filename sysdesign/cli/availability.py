@@ -77,6 +77,7 @@ def availability_command(
     """Downtime budget of an availability target, or the availability of composed components."""
     from sysdesign.availability import (
         Calendar,
+        component,
         compose,
         downtime,
         error_budget,
@@ -109,9 +110,12 @@ def availability_command(
 
     def parse_item(text: str) -> Composite:
         try:
+            if not any(ch.isalpha() or ch in "()," for ch in text):
+                # a plain number: report the number's problem without the expression hint
+                return component(parse_availability(text))
             return parse_expression(text)
         except ValueError as exc:
-            raise SysdesignError(f"availability: {exc}") from None
+            raise SysdesignError(f'availability: "{text}": {exc}') from None
 
     composite: Composite | None = None
     if series_ or parallel_:
