@@ -63,6 +63,8 @@ BURN_RATE_WINDOWS = (
     (1.0, "3d", "6h", "ticket"),
 )
 SLO_PERIOD_DAYS = 30
+#: Routes left out of the availability SLI (a regex on the histogram's route label).
+SLI_EXCLUDED_ROUTES = "/health|/ready|/metrics"
 
 #: Resource requests/limits per pod (one uvicorn process per api pod, one worker process per
 #: worker pod); the HPA's CPU target is a share of the request.
@@ -72,8 +74,35 @@ WORKER_RESOURCES = {"requests": {"cpu": "250m", "memory": "128Mi"},
                     "limits": {"cpu": "1", "memory": "256Mi"}}
 
 
+def clean_text(text: Any, limit: int = 300) -> str:
+    """One printable line without template delimiters.
+
+    The explanation strings quote spec text (the name, endpoints) into comments of the generated
+    files. Newlines and control characters would end a comment and let the rest be read as
+    configuration; template delimiters would be live in a generated file that is itself
+    templated (a CI workflow's ``${{ }}``). Both are removed.
+    """
+    s = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    s = re.sub(r"\{\{|\}\}|\{%|%\}|\{#|#\}|\$\{|`", "", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    return s[:limit]
+
+
+def dns_label(name: Any, default: str = "service") -> str:
+    """A Kubernetes/DNS-1123 label (lowercase letters, digits, '-', at most 40 characters)."""
+    s = re.sub(r"[^a-z0-9]+", "-", str(name).lower()).strip("-")[:40].strip("-")
+    if not s or not s[0].isalpha():
+        s = f"{default}-{s}".strip("-")[:40].strip("-") if s else default
+    return s
+
+
+def _window_seconds(window: str) -> int:
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    return int(window[:-1]) * units[window[-1]]
+
+
 def _setting(value: Any, why: str) -> dict[str, Any]:
-    return {"value": value, "why": why}
+    return {"value": value, "why": clean_text(why)}
 
 
 def _fmt(x: float) -> str:
@@ -124,9 +153,13 @@ def split_endpoint(endpoint: str | None) -> tuple[str | None, str | None]:
     if not endpoint:
         return None, None
     parts = endpoint.strip().split(None, 1)
+    method: str | None = None
+    path = endpoint.strip()
     if len(parts) == 2 and re.fullmatch(r"[A-Za-z]+", parts[0]):
-        return parts[0].upper(), parts[1].strip()
-    return None, endpoint.strip()
+        method, path = parts[0].upper()[:10], parts[1].strip()
+    # Keep only what a route template can hold, so the path is safe inside PromQL and YAML.
+    path = re.sub(r"[^A-Za-z0-9/_{}.:-]", "", path)[:200]
+    return method, (path if path.startswith("/") else None)
 
 
 def _slug(name: str) -> str:
@@ -211,8 +244,7 @@ def _rate_limits(spec: Any) -> dict[str, dict[str, Any]]:
     write_pm = max(WRITE_LIMIT_FLOOR_PER_MINUTE, write_from_spec)
     read_burst = max(10, read_pm // 4)
     write_burst = max(5, write_pm // 6)
-    nginx_rps = math.ceil((read_pm + write_pm) * NGINX_USERS_PER_IP / 60)
-    nginx_burst = (read_burst + write_burst) * NGINX_USERS_PER_IP
+    n = NGINX_USERS_PER_IP
     return {
         "rate_limit_read_per_minute": _setting(read_pm, (
             f"read actions {_fmt(reads)}/user/day x peak_factor {_fmt(peak_factor)} in one busy "
@@ -222,13 +254,15 @@ def _rate_limits(spec: Any) -> dict[str, dict[str, Any]]:
             f"write actions {_fmt(writes)}/user/day x peak_factor {_fmt(peak_factor)} in one busy "
             f"hour = {write_from_spec}/min, floor {WRITE_LIMIT_FLOOR_PER_MINUTE}/min")),
         "rate_limit_write_burst": _setting(write_burst, "a sixth of the write per-minute limit"),
-        "nginx_rate_per_second": _setting(nginx_rps, (
-            f"per client IP: (app read {read_pm} + write {write_pm} per user per minute) x "
-            f"{NGINX_USERS_PER_IP} users per IP / 60; above the app's limits so the app's 429 "
-            f"with Retry-After is what a well-behaved client sees")),
-        "nginx_burst": _setting(nginx_burst, (
-            f"(app read burst {read_burst} + write burst {write_burst}) x "
-            f"{NGINX_USERS_PER_IP} users per IP")),
+        "nginx_read_rate_per_minute": _setting(read_pm * n, (
+            f"per client IP: app read limit {read_pm}/user/min x {n} users per IP, above the "
+            f"app's per-user limit so a client normally meets the app's 429 with Retry-After")),
+        "nginx_read_burst": _setting(read_burst * n, (
+            f"app read burst {read_burst} x {n} users per IP")),
+        "nginx_write_rate_per_minute": _setting(write_pm * n, (
+            f"per client IP: app write limit {write_pm}/user/min x {n} users per IP")),
+        "nginx_write_burst": _setting(write_burst * n, (
+            f"app write burst {write_burst} x {n} users per IP")),
     }
 
 
@@ -248,14 +282,16 @@ def _latency_slos(spec: Any) -> list[dict[str, Any]]:
             out.append({
                 "action": action_name,
                 "slug": _slug(f"{action_name}_{quantile_name}"),
+                "alert_name": "".join(w.capitalize() for w in
+                                      _slug(f"{action_name}_{quantile_name}").split("_")),
                 "method": method,
                 "route": path,
                 "quantile_name": quantile_name,
                 "quantile": q,
                 "seconds": float(seconds),
-                "why": (f"requirements.latency.{action_name}.{quantile_name} = "
-                        f"{_ms(float(seconds))}"
-                        + (f" on {method or ''} {path}".rstrip() if path else "")),
+                "why": clean_text(f"requirements.latency.{action_name}.{quantile_name} = "
+                                  f"{_ms(float(seconds))}"
+                                  + (f" on {method or ''} {path}" if path else "")),
             })
     return out
 
@@ -299,12 +335,15 @@ def deployment_sizing(spec: Any, est: Any, design: Any = None) -> dict[str, Any]
     latency_slos = _latency_slos(spec)
     buckets = sorted(set(BASE_BUCKETS) | {s["seconds"] for s in latency_slos})
 
+    slowest = max((s["seconds"] for s in latency_slos), default=1.0)
+    upstream_timeout = max(5, math.ceil(slowest * 20))
     per_replica = peak_qps / api if api else peak_qps
     cache_bytes = float(est_d.get("cache", {}).get("memory_bytes", 0.0) or 0.0)
 
     name = _get(spec, "name", "service") or "service"
     out: dict[str, Any] = {
-        "service_name": _setting(name, "spec name"),
+        "service_name": _setting(clean_text(name, 80) or "service", "spec name, sanitised"),
+        "k8s_name": _setting(dns_label(name), "spec name as a DNS-1123 label"),
         "api_replicas": _setting(api, api_why),
         "per_replica_peak_qps": _setting(round(per_replica, 1), (
             f"peak {_fmt(peak_qps)} req/s / {api} api replicas")),
@@ -331,7 +370,7 @@ def deployment_sizing(spec: Any, est: Any, design: Any = None) -> dict[str, Any]
         "db_max_overflow": _setting(overflow, pool_why),
         "db_processes": _setting(processes, (
             f"HPA max api replicas {hpa_max} + worker replicas {workers}")),
-        "availability_target": _setting(availability, (
+        "availability_target": _setting(round(availability, 10), (
             f"requirements.availability = {_pct(availability)}")),
         "error_budget": _setting(budget, (
             f"1 - availability {_pct(availability)} = {_pct(budget)} of requests over "
@@ -346,6 +385,9 @@ def deployment_sizing(spec: Any, est: Any, design: Any = None) -> dict[str, Any]
             "one uvicorn process per pod; documented default in docs/deployment.md")),
         "worker_resources": _setting(WORKER_RESOURCES, (
             "one worker process per pod; documented default in docs/deployment.md")),
+        "upstream_timeout_seconds": _setting(upstream_timeout, (
+            f"20x the slowest requirements.latency target {_ms(slowest)}, at least 5 s: a "
+            f"request this slow has long since failed its SLO")),
         "slo_period_days": _setting(SLO_PERIOD_DAYS, "SLO window of 30 days (SRE workbook)"),
     }
     out.update(_rate_limits(spec))
@@ -356,13 +398,18 @@ def deployment_sizing(spec: Any, est: Any, design: Any = None) -> dict[str, Any]
             "short_window": short_w,
             "severity": severity,
             "threshold": round(rate * budget, 12),
-            "why": (f"{rate:g}x burn of the {_pct(budget)} error budget "
+            "why": clean_text(f"{rate:g}x burn of the {_pct(budget)} error budget "
                     f"(requirements.availability {_pct(availability)}) "
                     f"over {long_w} and {short_w}"),
         }
         for rate, long_w, short_w, severity in BURN_RATE_WINDOWS
     ]
     out["latency_slos"] = latency_slos
+    windows = sorted({w for _, lw, sw, _ in BURN_RATE_WINDOWS for w in (lw, sw)},
+                     key=_window_seconds)
+    out["sli_windows"] = _setting(windows, "the long and short windows of the burn-rate alerts")
+    out["sli_excluded_routes"] = _setting(SLI_EXCLUDED_ROUTES, (
+        "probes and metrics are not user requests and stay out of the SLI"))
     out["histogram_buckets"] = _setting(buckets, (
         "standard buckets plus each requirements.latency target, so the SLO is a bucket bound"))
     return out
