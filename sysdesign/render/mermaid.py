@@ -383,7 +383,7 @@ class ERDiagram:
         if comment:
             notes.append(comment)
         ks = tuple(k for k in ("PK", "FK", "UK") if k in set(keys))
-        entity.attributes.append(ERAttribute(safe_type, safe_name, ks, " - ".join(notes) or None))
+        entity.attributes.append(ERAttribute(safe_type, safe_name, ks, ", ".join(notes) or None))
 
     def relation(
         self,

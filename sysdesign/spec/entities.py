@@ -351,3 +351,33 @@ def body_entity_refs(body: dict[str, str]) -> list[str]:
         if head.lower() not in SCALAR_TYPES:
             out.append(head)
     return out
+
+
+def spec_entities(spec: Any) -> dict[str, Entity]:
+    """The validated data model of a spec, whatever form ``spec.entities`` holds.
+
+    Accepts a mapping of :class:`Entity` or of plain dicts (validated here); raises
+    :class:`sysdesign.errors.SysdesignError` listing every problem with its path.
+    """
+    from pydantic import TypeAdapter, ValidationError
+
+    from sysdesign.errors import SysdesignError
+
+    raw = getattr(spec, "entities", None) or {}
+    if all(isinstance(v, Entity) for v in raw.values()):
+        entities = dict(raw)
+    else:
+        data = {k: (v.model_dump() if isinstance(v, Entity) else v) for k, v in raw.items()}
+        try:
+            entities = TypeAdapter(dict[str, Entity]).validate_python(data)
+        except ValidationError as exc:
+            lines = []
+            for err in exc.errors():
+                path = ".".join(str(p) for p in ("entities", *err["loc"]))
+                lines.append(f"  {path}: {err['msg']}")
+            raise SysdesignError("the data model has problems:\n" + "\n".join(lines)) from None
+    problems = entity_problems(entities)
+    if problems:
+        lines = [f"  {path}: {msg}" for path, msg in problems]
+        raise SysdesignError("the data model has problems:\n" + "\n".join(lines))
+    return entities
