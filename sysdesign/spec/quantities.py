@@ -257,7 +257,7 @@ def parse_fraction(value: object, *, allow_bare_percent: bool = False) -> float:
             x /= 100
     else:
         raise ValueError(f"expected a percentage such as 10% or 0.1, got {value!r}")
-    x = _finite(x, value)
+    x = round(_finite(x, value), 12)  # 99.99% -> 0.9999, not 0.9998999999999999
     if not 0 <= x <= 1:
         raise ValueError(f"must be between 0% and 100%, got {value!r}")
     return x

@@ -1,0 +1,89 @@
+"""Storage rules: data size against a single node, and copies against durability."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sysdesign.rules import Context, Finding, finding, rule
+from sysdesign.spec import quantities as q
+
+
+def shard_key_candidate(ctx: Context) -> str:
+    """A shard key to suggest, from the entities or the action names."""
+    for ent in (ctx.spec.entities or {}).values():
+        fields = ent.get("fields", {}) if isinstance(ent, dict) else getattr(ent, "fields", {})
+        names = list(fields) if isinstance(fields, dict) else [
+            getattr(f, "name", None) or (f.get("name") if isinstance(f, dict) else None)
+            for f in fields]
+        for cand in ("user_id", "device_id", "sensor_id", "tenant_id", "owner_id",
+                     "conversation_id"):
+            if cand in names:
+                return cand
+    words = " ".join(ctx.spec.actions).lower() + " " + ctx.spec.name.lower()
+    table = [
+        (("sensor", "device", "iot", "reading", "metric"), "device_id (with time as a "
+         "secondary range key)"),
+        (("message", "chat", "conversation"), "conversation_id (keeps a chat's messages "
+         "together)"),
+        (("url", "short", "link", "redirect"), "the short code's hash (spreads keys evenly)"),
+        (("paste",), "the paste id's hash"),
+        (("video", "upload", "stream"), "video_id"),
+        (("ride", "trip", "driver"), "a geographic cell id (e.g. geohash prefix)"),
+    ]
+    for keys, suggestion in table:
+        if any(k in words for k in keys):
+            return suggestion
+    return "user_id (keeps one user's rows together; beware celebrities' hot shards)"
+
+
+@rule("STO001", "storage", "Data outgrows a single database node",
+      why="A single node has practical limits: backups, restores, vacuum and index rebuilds all "
+          "slow down as data grows, long before the disk is full. Past that size, split the data "
+          "across nodes (sharding) by a key that spreads load and keeps related rows together.",
+      fix="Shard or partition the largest tables by a key with even spread; move cold data to "
+          "cheaper storage; or use a horizontally scaling store.",
+      thresholds="retention storage > assumption db_node_storage_limit (default 2 TB)")
+def outgrows_node(ctx: Context) -> Iterator[Finding]:
+    size = ctx.estimate.storage_retention.value
+    limit = ctx.a["db_node_storage_limit"]
+    db = ctx.design.get("database")
+    key = shard_key_candidate(ctx)
+    if size <= limit:
+        yield finding("STO001", "info",
+                      f"{q.fmt_bytes(size)} over the retention period fits one database node "
+                      f"(practical limit ~{q.fmt_bytes(limit)}); no sharding needed yet.",
+                      fix=f"Nothing now. When it grows, shard by {key}.",
+                      title="Data fits a single database node")
+        return
+    shards = db.shards if db else 1
+    per = size / max(shards, 1)
+    if per > limit:
+        yield finding("STO001", "error",
+                      f"{q.fmt_bytes(size)} over the retention period is past one node's "
+                      f"~{q.fmt_bytes(limit)}, and the design keeps {q.fmt_bytes(per)} per "
+                      f"node ({shards} shard{'s' if shards != 1 else ''}).",
+                      fix=f"Shard into at least {int(-(-size // limit))} shards by {key}.")
+    else:
+        yield finding("STO001", "warning",
+                      f"{q.fmt_bytes(size)} over the retention period is past one node's "
+                      f"~{q.fmt_bytes(limit)}: the design shards it {shards} ways "
+                      f"({q.fmt_bytes(per)} each). Shard key candidate: {key}.",
+                      fix=f"Shard by {key}; test resharding before you need it.")
+
+
+@rule("STO002", "storage", "Too few copies for the durability asked",
+      why="A single disk or node fails eventually; durability comes from copies in separate "
+          "failure domains. Three copies (or erasure coding) is the usual floor for data you "
+          "promise not to lose.",
+      fix="Set storage.replication to 3 (replicas in different availability zones) and keep "
+          "backups with tested restores.",
+      thresholds="storage.replication < 3 with requirements.durability high or critical")
+def too_few_copies(ctx: Context) -> Iterator[Finding]:
+    dur = ctx.spec.requirements.durability
+    copies = ctx.spec.storage.replication
+    if dur == "best-effort" or copies >= 3:
+        return
+    yield finding("STO002", "error" if dur == "critical" else "warning",
+                  f"Durability is {dur} but storage.replication is {copies}: losing "
+                  f"{'one disk' if copies == 1 else 'two disks'} loses data. Three copies "
+                  f"take {q.fmt_bytes(ctx.estimate.storage_retention.value * 3)}.")
