@@ -177,7 +177,7 @@ def derive_design(spec: Spec, est: Estimate) -> Design:
         pin = _pin(spec, kind)
         if pin.availability is not None:
             return pin.availability
-        return a[f"availability_{kind}"] if f"availability_{kind}" in a else 1.0
+        return a.get(f"availability_{kind}", 1.0)
 
     def add(kind: str, count: int, reason: str, **kw: Any) -> Component | None:
         pin = _pin(spec, kind)

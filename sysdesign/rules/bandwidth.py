@@ -43,8 +43,9 @@ def media_payloads(ctx: Context) -> Iterator[Finding]:
              if x.action.media or x.action.response_size >= thr or x.action.request_size >= thr]
     if not media:
         return
-    names = ", ".join(f"{x.name} ({q.fmt_bytes(max(x.action.response_size, x.action.request_size))})"
-                      for x in media)
+    names = ", ".join(
+        f"{x.name} ({q.fmt_bytes(max(x.action.response_size, x.action.request_size))})"
+        for x in media)
     ok = ctx.design.has("cdn") and ctx.design.has("object_storage")
     yield finding("BW002", "info" if ok else "warning",
                   f"Media payloads: {names}."

@@ -97,15 +97,17 @@ def over_slo(ctx: Context) -> Iterator[Finding]:
         if b["estimated_percentile_ms"] > b["target_ms"]:
             yield finding("LAT001", "error",
                           f"{name}: expected {q.fmt_num(b['expected_ms'])} ms mean ({detail}) "
-                          f"puts its {b['percentile']} near {q.fmt_num(b['estimated_percentile_ms'])}"
-                          f" ms, over the {q.fmt_num(b['target_ms'])} ms SLO. Dominant hop: "
+                          f"puts its {b['percentile']} near "
+                          f"{q.fmt_num(b['estimated_percentile_ms'])} ms, over the "
+                          f"{q.fmt_num(b['target_ms'])} ms SLO. Dominant hop: "
                           f"{b['dominant_hop']}.",
                           fix=f"Make the {b['dominant_hop']} cheaper or take it off the "
                               "synchronous path, or relax the SLO.")
         else:
             yield finding("LAT001", "info",
-                          f"{name}: {b['percentile']} about {q.fmt_num(b['estimated_percentile_ms'])}"
-                          f" ms (mean {q.fmt_num(b['expected_ms'])} ms) fits the "
+                          f"{name}: {b['percentile']} about "
+                          f"{q.fmt_num(b['estimated_percentile_ms'])} ms "
+                          f"(mean {q.fmt_num(b['expected_ms'])} ms) fits the "
                           f"{q.fmt_num(b['target_ms'])} ms SLO; largest hop: "
                           f"{b['dominant_hop']}.", title="Latency budget fits the SLO")
 
