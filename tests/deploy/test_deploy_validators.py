@@ -112,3 +112,14 @@ def test_kustomization_lists_every_manifest(deploy_dir: Path) -> None:
     for res in kz["resources"]:
         assert (k8s / res).is_file(), res
     assert set(kz["resources"]) == set(K8S_FILES) - {"migrate-job.yaml"}
+
+
+def test_ci_workflow(deploy_dir: Path) -> None:
+    wf = yaml.safe_load((deploy_dir / ".github" / "workflows" / "ci.yml").read_text())
+    jobs = wf["jobs"]
+    assert {"lint", "test", "deploy-files", "image"} <= set(jobs)
+    assert {"postgres", "redis"} <= set(jobs["test"]["services"])
+    text = (deploy_dir / ".github" / "workflows" / "ci.yml").read_text()
+    assert "${{ github.sha }}" in text  # GitHub expressions survive the Jinja rendering
+    build = [s for s in jobs["image"]["steps"] if "build-push-action" in s.get("uses", "")]
+    assert build and build[0]["with"]["file"] == "deploy/Dockerfile"
