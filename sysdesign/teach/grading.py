@@ -32,9 +32,9 @@ from typing import Literal
 from sysdesign.spec import quantities as q
 
 Kind = Literal["qps", "count", "servers", "bytes", "bandwidth", "duration", "availability",
-               "ratio"]
+               "ratio", "percent"]
 KINDS: tuple[str, ...] = ("qps", "count", "servers", "bytes", "bandwidth", "duration",
-                          "availability", "ratio")
+                          "availability", "ratio", "percent")
 Verdict = Literal["good", "close", "off"]
 
 GOOD_WITHIN = 2.0
@@ -52,6 +52,7 @@ KIND_HINTS: dict[str, str] = {
     "duration": "a duration such as 52 min, 8.76 h or 8h 45m",
     "availability": "a percentage such as 99.9%",
     "ratio": "a number such as 10 (for 10:1)",
+    "percent": "a percentage such as 63% (or 0.63)",
 }
 
 
@@ -170,7 +171,7 @@ def candidate_slips(kind: str, context: Mapping[str, float] | None = None) -> li
         slips.append(_peak_slip(pf))
     if rep > 1 and kind == "bytes":
         slips.append(_replication_slip(rep))
-    if dau > 1 and kind != "duration" and kind != "availability":
+    if dau > 1 and kind not in ("duration", "availability", "percent"):
         slips.append(_dau_slip(dau))
     return slips
 
@@ -352,6 +353,8 @@ def _parse(raw: str, kind: str) -> float:
         return q.parse_duration(raw)
     if kind == "availability":
         return q.parse_fraction(raw, allow_bare_percent=True)
+    if kind == "percent":
+        return q.parse_fraction(raw, allow_bare_percent=True)
     raise ValueError(kind)
 
 
@@ -371,4 +374,6 @@ def format_answer(value: float, kind: str) -> str:
         return q.fmt_percent(value)
     if kind == "ratio":
         return f"{q.fmt_num(value)}:1"
+    if kind == "percent":
+        return q.fmt_percent(value, 1)
     return q.fmt_count(value)
