@@ -421,7 +421,7 @@ def generate(topic: str | None = None, count: int = 5, seed: int | None = None
     return out
 
 
-# --- progress file ---------------------------------------------------------------------------------
+# --- progress file -------------------------------------------------------------------------------
 
 def progress_path() -> Path:
     """Where progress is kept.
