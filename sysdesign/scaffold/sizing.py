@@ -317,6 +317,12 @@ def resolve_route(action: Any) -> tuple[str | None, str | None, str]:
     return method, None, "no route of the generated service serves it"
 
 
+def promql_regex_alternatives(paths: list[str]) -> str:
+    """'a|b' with regex metacharacters escaped, ready inside a double-quoted PromQL string."""
+    escaped = [re.sub(r"([.{}()\[\]*+?^$|\\])", r"\\\1", p) for p in paths]
+    return "|".join(escaped).replace("\\", "\\\\")
+
+
 def _latency_slos(spec: Any) -> list[dict[str, Any]]:
     req = _get(spec, "requirements")
     latency = _get(req, "latency", {}) or {}
@@ -325,6 +331,11 @@ def _latency_slos(spec: Any) -> list[dict[str, Any]]:
     for action_name, targets in latency.items():
         action = actions.get(action_name)
         method, path, how = resolve_route(action)
+        spec_method, spec_path = split_endpoint(_get(action, "endpoint"))
+        # The generated service also answers on the spec's own endpoint paths
+        # (app/spec_routes.py): the alert watches both the spec's path and the canonical route.
+        routes = [r for r in dict.fromkeys([spec_path if spec_method in (None, method) else None,
+                                            path]) if r]
         for quantile_name, seconds in (targets or {}).items():
             q = {"p50": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99, "p999": 0.999}.get(
                 quantile_name)
@@ -337,6 +348,8 @@ def _latency_slos(spec: Any) -> list[dict[str, Any]]:
                                       _slug(f"{action_name}_{quantile_name}").split("_")),
                 "method": method,
                 "route": path,
+                "routes": routes,
+                "route_regex": promql_regex_alternatives(routes),
                 "quantile_name": quantile_name,
                 "quantile": q,
                 "seconds": float(seconds),
