@@ -21,6 +21,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 KINDS = ("architecture", "sequence", "er", "all")
 
+ARCHITECTURE_CAPTION = (
+    "Blue edges are the read path, red edges the write path, dashed purple edges are "
+    "asynchronous (queue and workers); grey edges carry both. Each box shows its count and "
+    "the number that sized it."
+)
+
 
 @dataclass(frozen=True)
 class Diagram:
@@ -30,6 +36,7 @@ class Diagram:
     title: str
     source: str
     action: str | None = None  # for sequence diagrams
+    caption: str = ""  # how to read it, shown under the diagram in Markdown
 
     def fenced(self) -> str:
         return m.fenced(self.source)
@@ -151,21 +158,30 @@ _KIND_CLASS = {
     "worker": "async",
 }
 
+TIER_BOX_STYLE = "fill:#fbfbfb,stroke:#bbbbbb,stroke-dasharray:3 3,color:#333"
 READ_STYLE = "stroke:#1f6fb2,stroke-width:2px"
 WRITE_STYLE = "stroke:#c0392b,stroke-width:2px"
 ASYNC_STYLE = "stroke:#6c3fb0,stroke-width:2px,stroke-dasharray:4 4"
 
 
 def component_title(c: Component) -> str:
-    """``App servers x5``, ``Database: 1 primary + 2 replicas each``, ``Cache: 3-node cluster``."""
-    describe = getattr(c, "describe_count", None)
-    if c.kind in {"database", "cache"} and describe is not None:
-        text = describe()
-        if c.kind == "cache" and c.replicas:
-            text = (text if c.count > 1 else "1 node") + (
-                f" + {c.replicas} replica{'s' if c.replicas != 1 else ''}"
-            )
-        return f"{c.label}: {text}" if not text.startswith("x") else f"{c.label} {text}"
+    """``App servers x5``, ``Database: 1 primary + 2 replicas``, ``Cache: 3 nodes``."""
+
+    def plural(n: int, word: str, many: str | None = None) -> str:
+        return f"{n} {word if n == 1 else (many or word + 's')}"
+
+    replicas = getattr(c, "replicas", 0) or 0
+    if c.kind == "database":
+        shards = getattr(c, "shards", 1) or c.count or 1
+        per = "1 primary" + (f" + {plural(replicas, 'replica')}" if replicas else ", no replica")
+        if shards > 1:
+            return f"{c.label}: {shards} shards, each {per}"
+        return f"{c.label}: {per}"
+    if c.kind == "cache":
+        text = plural(c.count, "node")
+        if replicas:
+            text += f" + {plural(replicas, 'replica')}" + (" each" if c.count > 1 else "")
+        return f"{c.label}: {text}"
     return f"{c.label} x{c.count}" if c.count and c.count > 1 else c.label
 
 
@@ -224,7 +240,8 @@ def architecture_diagram(spec: Spec, design: Design) -> Diagram:
             for c in members:
                 _arch_node(fc, c)
             continue
-        with fc.subgraph(tier, _TIER_TITLES.get(tier, tier.replace("_", " ").title())):
+        title_ = _TIER_TITLES.get(tier, tier.replace("_", " ").title())
+        with fc.subgraph(tier, title_, css=TIER_BOX_STYLE):
             for c in members:
                 _arch_node(fc, c)
     known = {c.id for c in design.components}
@@ -239,7 +256,7 @@ def architecture_diagram(spec: Spec, design: Design) -> Diagram:
     fc.link_style("read", READ_STYLE)
     fc.link_style("write", WRITE_STYLE)
     fc.link_style("async", ASYNC_STYLE)
-    return Diagram("architecture", title, fc.render())
+    return Diagram("architecture", title, fc.render(), caption=ARCHITECTURE_CAPTION)
 
 
 def _arch_node(fc: m.Flowchart, c: Component) -> None:
@@ -367,11 +384,11 @@ def sequence_diagram(spec: Spec, est: Estimate, design: Design, action: str) -> 
         sd.message("lb", "client", ok, kind="reply")
 
     if fans_out:
-        _fanout(sd, spec, est, has_worker=worker is not None, has_cache=cache is not None)
+        _fanout(sd, spec, design, has_worker=worker is not None, has_cache=cache is not None)
     return Diagram("sequence", title, sd.render(), action)
 
 
-def _fanout(sd: m.SequenceDiagram, spec: Spec, est: Estimate, *, has_worker: bool,
+def _fanout(sd: m.SequenceDiagram, spec: Spec, design: Design, *, has_worker: bool,
             has_cache: bool) -> None:
     followers = spec.users.followers
     consumer = "worker" if has_worker else "queue"
@@ -383,15 +400,20 @@ def _fanout(sd: m.SequenceDiagram, spec: Spec, est: Estimate, *, has_worker: boo
             if store:
                 sd.message(consumer, store, "push id to follower's timeline")
         return
+    from sysdesign.spec import quantities as q
+
     avg = _num(followers.average)
     threshold = _num(followers.celebrity_threshold)
+    inserts = (getattr(design, "numbers", None) or {}).get("fanout_inserts_peak_per_second")
+    loop_label = f"each follower (about {avg} on average)"
+    if inserts:
+        loop_label += f": {q.fmt_rate(inserts, 'inserts/s')} at peak"
     with sd.block("alt", f"author has under {threshold} followers (fan-out on write)"):
-        with sd.block("loop", f"each follower (about {avg} on average)"):
+        with sd.block("loop", loop_label):
             if store:
                 sd.message(consumer, store, "push id to follower's timeline")
         sd.else_(f"celebrity: {threshold}+ followers (fan-out on read)")
-        if store:
-            sd.message(consumer, store, "store once; followers merge it at read time")
+        sd.note(consumer, "no push: followers merge this author's recent posts at read time")
 
 
 # --------------------------------------------------------------------------- all
@@ -441,5 +463,8 @@ def diagrams(
 def to_markdown(items: list[Diagram], heading_level: int = 2) -> str:
     """Diagrams as a Markdown document: a heading and a fenced block each."""
     hashes = "#" * heading_level
-    parts = [f"{hashes} {d.title}\n\n{d.fenced()}" for d in items]
+    parts = [
+        f"{hashes} {d.title}\n\n{d.fenced()}" + (f"\n{d.caption}\n" if d.caption else "")
+        for d in items
+    ]
     return "\n".join(parts)

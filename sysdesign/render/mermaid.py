@@ -167,6 +167,7 @@ class Flowchart:
         self._class_defs: dict[str, str] = {}
         self._classes: dict[str, list[str]] = {}
         self._link_styles: dict[str, list[int]] = {}
+        self._styles: list[str] = []
 
     def _emit(self, line: str) -> None:
         self._lines.append("    " * (self._depth + 1) + line)
@@ -185,8 +186,13 @@ class Flowchart:
         return ident
 
     @contextmanager
-    def subgraph(self, key: str, *label: object, direction: str | None = None) -> Iterator[str]:
+    def subgraph(
+        self, key: str, *label: object, direction: str | None = None, css: str | None = None
+    ) -> Iterator[str]:
+        """A subgraph; ``css`` is sysdesign's own styling for its box, never user text."""
         ident = self.ids("sg " + key)
+        if css:
+            self._styles.append(f"style {ident} {css}")
         self._emit(f"subgraph {ident} [{quote(*(label or (key,)))}]")
         self._depth += 1
         if direction:
@@ -234,6 +240,7 @@ class Flowchart:
                 out.append(f"    classDef {name} {css}")
         for name, members in self._classes.items():
             out.append(f"    class {','.join(members)} {name}")
+        out.extend("    " + line for line in self._styles)
         return "\n".join(out) + "\n"
 
 

@@ -121,26 +121,31 @@ def _run(args: list[str], cwd: Path, timeout: float) -> None:
 
 
 def render_markdown(
-    markdown: str, workdir: Path, *, timeout: float = DEFAULT_TIMEOUT
+    markdown: str, workdir: Path, *, fmt: str = "svg", timeout: float = DEFAULT_TIMEOUT
 ) -> list[Path]:
-    """Render every ```mermaid block of ``markdown`` to SVG in one browser session.
+    """Render every ```mermaid block of ``markdown`` in one browser session.
 
-    Returns the SVG files in block order (``out-1.svg``, ``out-2.svg``...) inside ``workdir``.
-    Raises :class:`RenderError` on any parse or render error.
+    Returns the image files in block order (``out-1.svg``, ``out-2.svg``...) inside
+    ``workdir``. Raises :class:`RenderError` on any parse or render error.
     """
+    if fmt not in {"svg", "png"}:
+        raise SysdesignError(f"unknown render format {fmt!r}: use svg or png")
     mmdc, _ = _require()
     workdir.mkdir(parents=True, exist_ok=True)
     config = write_puppeteer_config(workdir)
     src = workdir / "all.md"
     src.write_text(markdown, encoding="utf-8")
-    for old in workdir.glob("out-*.svg"):
+    for old in workdir.glob(f"out-*.{fmt}"):
         old.unlink()
-    _run([mmdc, "-p", str(config), "-i", src.name, "-o", "out.md", "-q"], workdir, timeout)
-    svgs = sorted(workdir.glob("out-*.svg"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    args = [mmdc, "-p", str(config), "-i", src.name, "-o", "out.md", "-e", fmt, "-q"]
+    if fmt == "png":
+        args += ["-s", "2"]
+    _run(args, workdir, timeout)
+    files = sorted(workdir.glob(f"out-*.{fmt}"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     expected = markdown.count("```mermaid")
-    if len(svgs) != expected:
-        raise RenderError(f"mmdc wrote {len(svgs)} SVG files for {expected} mermaid blocks")
-    return svgs
+    if len(files) != expected:
+        raise RenderError(f"mmdc wrote {len(files)} {fmt} files for {expected} mermaid blocks")
+    return files
 
 
 def render_many(
@@ -173,7 +178,7 @@ def render_file(
         (work / "in.mmd").write_text(source, encoding="utf-8")
         args = [mmdc, "-p", str(config), "-i", "in.mmd", "-o", f"out.{fmt}", "-q"]
         if fmt == "png":
-            args += ["-s", "2", "-b", "white"]
+            args += ["-s", "2"]
         _run(args, work, timeout)
         produced = work / f"out.{fmt}"
         if not produced.is_file():
@@ -207,3 +212,66 @@ def svg_texts(svg: str) -> list[str]:
 
     walk(root)
     return out
+
+
+def render_with_ink(source: str, output: Path, *, fmt: str = "svg") -> Path:
+    """Render through a mermaid.ink server with mermaid-py (``MERMAID_INK_SERVER`` picks the
+    server, default https://mermaid.ink). Used when mmdc is not installed."""
+    import contextlib
+    import io
+    import socket
+    import sys
+
+    server = os.environ.get("MERMAID_INK_SERVER", "https://mermaid.ink")
+    # Importing mermaid-py prints a notice on stdout; keep stdout clean for pipes.
+    with contextlib.redirect_stdout(io.StringIO()) as noise:
+        try:
+            import mermaid as mermaid_py
+        except ImportError:
+            raise SysdesignError(
+                "Rendering needs the Mermaid CLI (mmdc) or the mermaid-py package; neither "
+                "is installed. " + INSTALL_HINT
+            ) from None
+    if noise.getvalue().strip() and os.environ.get("SYSDESIGN_DEBUG"):
+        sys.stderr.write(noise.getvalue())
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(60)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            diagram = mermaid_py.Mermaid(source)
+    except Exception as exc:  # requests' connection errors, mermaid-py's MermaidError
+        reason = type(exc).__name__
+        if type(exc).__name__ == "MermaidError":
+            reason = str(exc).splitlines()[0][:200] if str(exc) else reason
+        raise SysdesignError(
+            f"mmdc is not installed and the mermaid.ink server {server} could not render the "
+            f"diagram ({reason}). " + INSTALL_HINT
+        ) from None
+    finally:
+        socket.setdefaulttimeout(previous)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "png":
+        diagram.to_png(output)
+    else:
+        diagram.to_svg(output)
+    return output
+
+
+def render_to_files(sources: Sequence[str], outputs: Sequence[Path], *, fmt: str = "svg") -> str:
+    """Render each source to its output file: mmdc (one browser for all) when installed,
+    otherwise mermaid-py through mermaid.ink. Returns which renderer was used."""
+    if fmt not in {"svg", "png"}:
+        raise SysdesignError(f"unknown render format {fmt!r}: use svg or png")
+    if available():
+        from sysdesign.render.mermaid import fenced
+
+        with tempfile.TemporaryDirectory(prefix="sysdesign-mmdc-") as tmp:
+            markdown = "\n".join(fenced(s) for s in sources)
+            files = render_markdown(markdown, Path(tmp), fmt=fmt)
+            for produced, out in zip(files, outputs, strict=True):
+                out.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(produced, out)
+        return "mmdc"
+    for source, out in zip(sources, outputs, strict=True):
+        render_with_ink(source, out, fmt=fmt)
+    return "mermaid.ink"

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml") if p.name != "bad.yaml")
+HOSTILE = Path(__file__).resolve().parent / "specs" / "hostile.yaml"
+
+
+@pytest.fixture(scope="session")
+def mmdc_ready() -> None:
+    """Skip (fail when CI is set) unless mmdc and Chromium are installed."""
+    from sysdesign.render import mmdc
+
+    for what, found in (("mmdc (@mermaid-js/mermaid-cli)", mmdc.find_mmdc()),
+                        ("chromium", mmdc.find_chromium())):
+        if found is None:
+            if os.environ.get("CI"):
+                pytest.fail(f"{what} is required in CI but was not found")
+            pytest.skip(f"{what} not installed")
