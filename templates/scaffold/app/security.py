@@ -1,0 +1,62 @@
+"""Passwords (argon2id) and access tokens (JWT, HS256, with expiry)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from app.config import Settings
+
+
+class InvalidToken(Exception):
+    pass
+
+
+def password_hasher(settings: Settings) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_cost=settings.argon2_memory_cost_kib,
+        parallelism=settings.argon2_parallelism,
+    )
+
+
+async def hash_password(hasher: PasswordHasher, password: str) -> str:
+    # argon2 is deliberately slow: keep it off the event loop.
+    return await asyncio.to_thread(hasher.hash, password)
+
+
+async def verify_password(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
+    def _verify() -> bool:
+        try:
+            return hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    return await asyncio.to_thread(_verify)
+
+
+def create_access_token(settings: Settings, user_id: int) -> str:
+    now = int(time.time())
+    claims = {"sub": str(user_id), "iat": now, "exp": now + settings.jwt_ttl_seconds,
+              "typ": "access"}
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+
+
+def decode_access_token(settings: Settings, token: str) -> int:
+    try:
+        claims = jwt.decode(
+            token, settings.jwt_secret, algorithms=["HS256"],
+            options={"require": ["exp", "iat", "sub"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise InvalidToken(str(exc)) from exc
+    if claims.get("typ") != "access":
+        raise InvalidToken("not an access token")
+    try:
+        return int(claims["sub"])
+    except (TypeError, ValueError) as exc:
+        raise InvalidToken("bad subject") from exc
