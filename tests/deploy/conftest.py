@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates" / "scaffold"
+
+sys.path.insert(0, str(REPO / "tests"))
+from services import pg_server, redis_srv  # noqa: E402,F401  (session fixtures)
 
 # A Twitter-like spec, used when the repository's example is not there (and to pin numbers).
 TWITTER_YAML = """
