@@ -419,3 +419,19 @@ def test_cli_markdown() -> None:
 )
 def test_cli_bad_input(args: list[str], fragment: str) -> None:
     _user_error(_run(*args), fragment)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789.%,() sepriaxlS-", min_size=1, max_size=12),
+                min_size=1, max_size=3),
+       st.sampled_from([[], ["--series"], ["--parallel"]]))
+def test_cli_random_input_never_crashes(values: list[str], flags: list[str]) -> None:
+    r = _run(*flags, "--format", "json", "--", *values)
+    if r.exit_code == 0:
+        d = json.loads(r.stdout)
+        assert 0.0 <= d["availability"] <= 1.0
+    elif isinstance(r.exception, SysdesignError):
+        pass
+    else:
+        assert r.exit_code == 2, (values, flags, r.output, r.exception)
+        assert "Traceback" not in r.output
