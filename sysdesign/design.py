@@ -53,6 +53,12 @@ TIERS: dict[str, Tier] = {
 }
 
 
+# From three nines on, no single box may be able to take the whole system down: the design
+# doubles the load balancer and gives the database and the cache a replica. The availability
+# rules use the same threshold for their single-point-of-failure findings.
+HA_TARGET = 0.999
+
+
 @dataclass
 class Component:
     id: str
@@ -236,12 +242,13 @@ def derive_design(spec: Spec, est: Estimate) -> Design:
               numbers={"peak_qps": peak, "server_rps": a["server_rps"], "needed": needed})
 
     # --- load balancer -----------------------------------------------------------------
-    lb_count = 2 if target >= 0.9995 else 1
+    lb_count = 2 if target >= HA_TARGET else 1
     lb_reason = (f"Spreads {q.fmt_rate(peak)} at peak across the app servers and takes "
                  "failed ones out of rotation.")
     lb_reason += (f" Two, active-active, because the {q.fmt_percent(target)} target cannot "
                   "afford one box as a single point of failure." if lb_count == 2 else "")
-    if app is not None and (app.count > 1 or _pin(spec, "load_balancer").count):
+    lb_pin = _pin(spec, "load_balancer")
+    if app is not None and (app.count > 1 or lb_pin.count or lb_pin.enabled):
         add("load_balancer", lb_count, lb_reason, numbers={"peak_qps": peak})
 
     # --- cache -------------------------------------------------------------------------
@@ -257,12 +264,13 @@ def derive_design(spec: Spec, est: Estimate) -> Design:
     if cache_on:
         nodes = max(1, math.ceil(cache_mem / a["cache_node_memory"]))
         replicas = cache_pin.replicas if cache_pin.replicas is not None else (
-            1 if target >= 0.999 else 0)
+            1 if target >= HA_TARGET else 0)
         why = ("read-heavy " if ratio >= a["read_heavy_ratio"] else "") + (
             f"reads ({q.fmt_num(ratio)}:1)" if not math.isinf(ratio) else "read-only traffic")
         reason = (f"Keeps the hot {q.fmt_percent(est.assumptions['cache_hot_fraction'])} of "
                   f"daily reads in memory ({q.fmt_bytes(cache_mem)}) for {why}; with a "
-                  f"{q.fmt_percent(hit_ratio)} hit ratio the database sees a fifth of the reads.")
+                  f"{q.fmt_percent(hit_ratio)} hit ratio the database sees only "
+                  f"{q.fmt_percent(1 - hit_ratio)} of the cacheable reads.")
         if nodes > 1:
             reason += (f" {q.fmt_bytes(cache_mem)} / {q.fmt_bytes(a['cache_node_memory'])} per "
                        f"node = {nodes} nodes: a sharded cluster.")
@@ -277,7 +285,13 @@ def derive_design(spec: Spec, est: Estimate) -> Design:
     # --- database ----------------------------------------------------------------------
     write_peak = est.qps_write.value * peak_factor
     db_read_peak = (cacheable_read_qps * (1 - hit_ratio) + other_read_qps) * peak_factor
-    retention = est.storage_retention.value
+    # media bytes live in object storage; the database keeps their metadata rows only
+    media_names = {x.name for x in media}
+    media_share = sum(x.stored_bytes_per_day.value for x in media)
+    per_day = est.storage_per_day.value
+    retention_total = est.storage_retention.value
+    retention = (retention_total * (per_day - media_share) / per_day if per_day > 0 else 0.0)
+    media_retention = retention_total - retention
     shards_storage = (math.ceil(retention / a["shard_storage_target"])
                       if retention > a["db_node_storage_limit"] else 1)
     shards_writes = (math.ceil(write_peak / (a["db_write_qps_limit"] * 0.7))
@@ -286,10 +300,11 @@ def derive_design(spec: Spec, est: Estimate) -> Design:
     per_shard_reads = db_read_peak / shards
     read_nodes = math.ceil(per_shard_reads / a["db_read_qps_per_node"]) if per_shard_reads else 0
     replicas_for_reads = max(0, read_nodes - 1)
-    replicas_for_ha = 1 if (target >= 0.999 or spec.requirements.durability != "best-effort"
-                            ) else 0
+    replicas_for_ha = 1 if (target >= HA_TARGET
+                            or spec.requirements.durability != "best-effort") else 0
     replicas = max(replicas_for_reads, replicas_for_ha)
     db_pin = _pin(spec, "database")
+    derived_shards, derived_replicas = shards, replicas
     if db_pin.shards is not None:
         shards = db_pin.shards
     elif db_pin.count is not None and db_pin.count > 0:
@@ -299,8 +314,13 @@ def derive_design(spec: Spec, est: Estimate) -> Design:
     replication = db_pin.replication or (
         "sync" if spec.requirements.durability == "critical" else "async")
     numbers.update(db_write_peak_qps=write_peak, db_read_peak_qps=db_read_peak,
-                   shards_for_storage=shards_storage, shards_for_writes=shards_writes)
+                   shards_for_storage=shards_storage, shards_for_writes=shards_writes,
+                   db_retention_bytes=retention, media_retention_bytes=media_retention)
     parts = [f"Source of truth for {q.fmt_bytes(retention)} over the retention period"]
+    if media_retention > 0:
+        parts[0] += (f" (the {q.fmt_bytes(media_retention)} of media from "
+                     f"{', '.join(sorted(media_names))} live in object storage; the database "
+                     "keeps their metadata)")
     parts.append(f"{q.fmt_rate(write_peak)} writes and {q.fmt_rate(db_read_peak)} reads at peak "
                  "after the cache")
     if shards > 1:
@@ -322,14 +342,24 @@ def derive_design(spec: Spec, est: Estimate) -> Design:
         parts.append(f"{replicas} replica{'s' if replicas != 1 else ''} per primary: "
                      + " and ".join(rr or ["pinned by the spec"]))
     db_reason = "; ".join(parts) + f". Replication is {replication}."
-    if db_pin.enabled is not False:
+    pinned_db = []
+    if shards != derived_shards:
+        pinned_db.append(f"{shards} shard{'s' if shards != 1 else ''} "
+                         f"(derived: {derived_shards})")
+    if replicas != derived_replicas:
+        pinned_db.append(f"{replicas} replica{'s' if replicas != 1 else ''} per primary "
+                         f"(derived: {derived_replicas})")
+    if pinned_db:
+        db_reason += " The spec pins " + " and ".join(pinned_db) + "."
+    if db_pin.enabled is not False and db_pin.count != 0:
         c = Component(id="database", kind="database", label=LABELS["database"], count=shards,
                       reason=db_reason, tier="data", availability=avail("database"),
                       technology=db_pin.technology or DEFAULT_TECH["database"],
                       replicas=replicas, shards=shards, replication=replication,
                       numbers={"write_peak_qps": write_peak, "read_peak_qps": db_read_peak,
                                "retention_bytes": retention},
-                      pinned=[k for k in ("replicas", "shards", "availability", "replication")
+                      pinned=[k for k in ("count", "replicas", "shards", "availability",
+                                          "replication")
                               if getattr(db_pin, k) is not None])
         comps.append(c)
 

@@ -61,19 +61,21 @@ class Rule:
     fix: str
     thresholds: str
     fn: RuleFn
+    severity: str = ""  # when it is an error, a warning or a note (for docs/rules.md)
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
 def rule(code: str, group: str, title: str, *, why: str, fix: str,
-         thresholds: str = "") -> Callable[[RuleFn], RuleFn]:
-    """Register a rule. The why/fix here are the rule's documentation (docs/rules.md)."""
+         thresholds: str = "", severity: str = "") -> Callable[[RuleFn], RuleFn]:
+    """Register a rule. The why/fix/thresholds/severity here are the rule's documentation
+    (docs/rules.md is generated from them)."""
 
     def deco(fn: RuleFn) -> RuleFn:
         if code in REGISTRY:
             raise ValueError(f"duplicate rule code {code}")
-        REGISTRY[code] = Rule(code, group, title, why, fix, thresholds, fn)
+        REGISTRY[code] = Rule(code, group, title, why, fix, thresholds, fn, severity)
         return fn
 
     return deco

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from sysdesign import availability as av
-from sysdesign.design import Component
+from sysdesign.design import HA_TARGET, Component
 from sysdesign.rules import Context, Finding, finding, rule
 from sysdesign.spec import quantities as q
 
-SPOF_TARGET = 0.999  # from three nines, one box that can fail alone is not acceptable
+SPOF_TARGET = HA_TARGET  # from three nines, one box that can fail alone is not acceptable
 
 
 def _composite(path: list[Component]) -> av.Composite:
@@ -89,7 +89,9 @@ def analyse(ctx: Context) -> dict[str, Any]:
           "replica with automatic failover, more app servers), or relax the target.",
       thresholds="series(path) < requirements.availability; path = DNS, load balancer, app "
                  "servers, database (+ object storage for media); per-instance figures are "
-                 "the availability_* assumptions")
+                 "the availability_* assumptions",
+      severity="error when the composed availability is below the target (with the fixes that "
+               "reach it); info when it meets the target")
 def below_target(ctx: Context) -> Iterator[Finding]:
     r = ctx.extras["availability"]
     target, achieved = r["target"], r["achieved"]
@@ -132,7 +134,9 @@ def _spof(ctx: Context, kind: str, code: str) -> Iterator[Finding]:
           "floating IP) remove that cap.",
       fix="Run two load balancers (design.load_balancer.count: 2), active-active behind DNS "
           "or with a floating IP, or use a managed load balancer.",
-      thresholds="one load balancer and a target >= 99.9% (error from 99.99%)")
+      thresholds="one load balancer and a target >= 99.9% (error from 99.99%)",
+      severity="error from a 99.99% target, warning from 99.9%, info below; silent with two or "
+               "more load balancers")
 def spof_lb(ctx: Context) -> Iterator[Finding]:
     yield from _spof(ctx, "load_balancer", "AVL002")
 
@@ -143,7 +147,9 @@ def spof_lb(ctx: Context) -> Iterator[Finding]:
           "into a short failover.",
       fix="Add a replica with automatic failover (design.database.replicas: 1 or more, e.g. "
           "Patroni or a managed Multi-AZ database).",
-      thresholds="no database replica and a target >= 99.9% (error from 99.99%)")
+      thresholds="no database replica and a target >= 99.9% (error from 99.99%)",
+      severity="error from a 99.99% target, warning from 99.9%, info below; silent with a "
+               "replica")
 def spof_db(ctx: Context) -> Iterator[Finding]:
     yield from _spof(ctx, "database", "AVL003")
 
@@ -153,6 +159,8 @@ def spof_db(ctx: Context) -> Iterator[Finding]:
           "or more stateless servers behind a load balancer let one fail or restart while the "
           "others serve.",
       fix="Run at least two app servers (design.app.count: 2) behind a load balancer.",
-      thresholds="one app server and a target >= 99.9% (error from 99.99%)")
+      thresholds="one app server and a target >= 99.9% (error from 99.99%)",
+      severity="error from a 99.99% target, warning from 99.9%, info below; silent with two or "
+               "more app servers")
 def spof_app(ctx: Context) -> Iterator[Finding]:
     yield from _spof(ctx, "app", "AVL004")

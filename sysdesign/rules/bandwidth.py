@@ -14,7 +14,9 @@ from sysdesign.spec import quantities as q
           "a shield against traffic spikes.",
       fix="Put a CDN in front of cacheable responses and static assets; set Cache-Control "
           "headers so the edge can keep them.",
-      thresholds="peak egress > assumption cdn_egress_threshold (default 1 Gbps)")
+      thresholds="peak egress > assumption cdn_egress_threshold (default 1 Gbps)",
+      severity="error when peak egress is past the threshold and the design has no CDN; info "
+               "when it has one; silent below the threshold")
 def egress_cdn(ctx: Context) -> Iterator[Finding]:
     peak = ctx.estimate.peak_egress_bits.value
     threshold = ctx.a["cdn_egress_threshold"]
@@ -36,7 +38,9 @@ def egress_cdn(ctx: Context) -> Iterator[Finding]:
       fix="Upload media to object storage (pre-signed URLs let clients upload directly), store "
           "only keys in the database, and serve through a CDN.",
       thresholds="an action marked media: true, or a payload >= assumption "
-                 "media_size_threshold (default 1 MB)")
+                 "media_size_threshold (default 1 MB)",
+      severity="warning when media payloads lack a CDN or object storage; info when both are "
+               "there; silent without media")
 def media_payloads(ctx: Context) -> Iterator[Finding]:
     thr = ctx.a["media_size_threshold"]
     media = [x for x in ctx.estimate.actions.values()

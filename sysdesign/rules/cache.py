@@ -15,10 +15,16 @@ from sysdesign.spec import quantities as q
           "database, which then only sees the misses.",
       fix="Add a cache-aside layer for the hot read paths, with a TTL and invalidation on "
           "write.",
-      thresholds="read:write ratio >= assumption read_heavy_ratio (default 10:1)")
+      thresholds="read:write ratio >= assumption read_heavy_ratio (default 10:1) and at "
+                 "least one cacheable read action",
+      severity="error when traffic is read-heavy and the design has no cache; info when it has "
+               "one; silent below the ratio")
 def read_heavy_cache(ctx: Context) -> Iterator[Finding]:
     ratio = ctx.estimate.read_write_ratio.value
-    if ratio < ctx.a["read_heavy_ratio"] or ctx.estimate.qps_read.value == 0:
+    cacheable = [x for x in ctx.estimate.actions.values()
+                 if x.kind == "read" and x.action.is_cacheable]
+    if ratio < ctx.a["read_heavy_ratio"] or not any(x.qps.value > 0 for x in cacheable):
+        # no cacheable read (e.g. only media streamed through a CDN): nothing for a cache
         return
     ratio_text = "read-only" if math.isinf(ratio) else f"{q.fmt_num(ratio)}:1 read:write"
     c = ctx.design.get("cache")
@@ -39,7 +45,9 @@ def read_heavy_cache(ctx: Context) -> Iterator[Finding]:
           "holds a slice.",
       fix="Run a cache cluster with ceil(cache memory / node memory) shards, each with a "
           "replica.",
-      thresholds="cache memory > assumption cache_node_memory (default 64 GB)")
+      thresholds="cache memory > assumption cache_node_memory (default 64 GB)",
+      severity="error when the cache nodes hold less than the hot set; info for a big enough "
+               "cluster; silent when one node holds it")
 def cache_cluster(ctx: Context) -> Iterator[Finding]:
     mem = ctx.estimate.cache_memory.value
     node = ctx.a["cache_node_memory"]
@@ -65,7 +73,8 @@ def cache_cluster(ctx: Context) -> Iterator[Finding]:
       fix="Invalidate (delete) the cache entry in the same code path as the write, read your "
           "own writes from the primary, keep TTLs short, or do not cache the strongly "
           "consistent data.",
-      thresholds="requirements.consistency = strong and the design has a cache")
+      thresholds="requirements.consistency = strong and the design has a cache",
+      severity="warning whenever strong consistency meets a cache")
 def strong_with_cache(ctx: Context) -> Iterator[Finding]:
     if ctx.spec.requirements.consistency == "strong" and ctx.design.has("cache"):
         yield finding("CAC003", "warning",
@@ -80,7 +89,9 @@ def strong_with_cache(ctx: Context) -> Iterator[Finding]:
           "keep the hit ratio up through failures.",
       fix="Give the cache a replica (design.cache.replicas: 1), warm it before taking "
           "traffic, and coalesce concurrent misses for the same key.",
-      thresholds="one cache node with no replica and a hit ratio >= 50%")
+      thresholds="one cache node with no replica and a hit ratio >= 50%",
+      severity="warning for one cache node without a replica (hit ratio 50% or more); silent "
+               "otherwise")
 def single_cache(ctx: Context) -> Iterator[Finding]:
     c = ctx.design.get("cache")
     if c is None or c.count > 1 or c.replicas > 0 or ctx.a["cache_hit_ratio"] < 0.5:

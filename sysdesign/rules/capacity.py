@@ -15,7 +15,10 @@ from sysdesign.spec import quantities as q
           "scaling: identical stateless servers behind a load balancer.",
       fix="Run N stateless app servers (ceil(peak QPS / server capacity), plus a spare) behind "
           "a load balancer; keep session state out of the servers (tokens, Redis).",
-      thresholds="peak QPS > assumption server_rps (default 500 req/s)")
+      thresholds="peak QPS > assumption server_rps (default 500 req/s)",
+      severity="error when the design runs fewer app servers than the peak needs, or has no "
+               "load balancer in front of them; info when it carries the peak; silent when one "
+               "server carries the peak")
 def peak_needs_servers(ctx: Context) -> Iterator[Finding]:
     peak = ctx.estimate.qps_peak.value
     rps = ctx.a["server_rps"]
@@ -47,7 +50,9 @@ def peak_needs_servers(ctx: Context) -> Iterator[Finding]:
       fix="Shard the write-heavy tables by a key that spreads writes evenly, or put a queue in "
           "front of the database and batch inserts; consider a write-optimised store "
           "(Cassandra, DynamoDB) for append-only data.",
-      thresholds="peak write QPS > assumption db_write_qps_limit (default 5,000 writes/s)")
+      thresholds="peak write QPS > assumption db_write_qps_limit (default 5,000 writes/s)",
+      severity="error when each primary still takes more than the limit and there is no write "
+               "queue; info when shards or a queue absorb the writes; silent under the limit")
 def writes_exceed_primary(ctx: Context) -> Iterator[Finding]:
     db = ctx.design.get("database")
     w = ctx.design.numbers.get("db_write_peak_qps", 0.0)
@@ -77,7 +82,9 @@ def writes_exceed_primary(ctx: Context) -> Iterator[Finding]:
       fix="Add read replicas (design.database.replicas), raise the cache hit ratio, or cache "
           "more of the read path.",
       thresholds="peak database reads per shard > (1 + replicas) x assumption "
-                 "db_read_qps_per_node (default 10,000 reads/s)")
+                 "db_read_qps_per_node (default 10,000 reads/s)",
+      severity="error when the reads per primary exceed what the primary and its replicas "
+               "serve; silent otherwise")
 def reads_exceed_replicas(ctx: Context) -> Iterator[Finding]:
     db = ctx.design.get("database")
     if db is None:
@@ -100,7 +107,9 @@ def reads_exceed_replicas(ctx: Context) -> Iterator[Finding]:
           "users at the peak.",
       fix="Put a durable queue (Kafka, Redis Streams, SQS) between the API and the store; "
           "have workers batch inserts; pick a store built for high write throughput.",
-      thresholds="read:write ratio < assumption write_heavy_ratio (default 1)")
+      thresholds="read:write ratio < assumption write_heavy_ratio (default 1)",
+      severity="warning when the system is write-heavy and the design has no queue; info when "
+               "it has one; silent for read-heavy or balanced traffic")
 def write_heavy(ctx: Context) -> Iterator[Finding]:
     ratio = ctx.estimate.read_write_ratio.value
     if ratio >= ctx.a["write_heavy_ratio"]:
@@ -119,7 +128,9 @@ def write_heavy(ctx: Context) -> Iterator[Finding]:
           "timelines.",
       fix="Run enough workers for the peak insert rate (design.worker.count) and skip fan-out "
           "for celebrities (hybrid model: pull their posts at read time).",
-      thresholds="peak timeline inserts/s > workers x assumption worker_inserts_per_second")
+      thresholds="peak timeline inserts/s > workers x assumption worker_inserts_per_second",
+      severity="error when the workers cannot keep up with the peak fan-out insert rate; info "
+               "when they can; silent without fan-out")
 def fanout_workers(ctx: Context) -> Iterator[Finding]:
     inserts = ctx.design.numbers.get("fanout_inserts_peak_per_second", 0.0)
     if inserts <= 0:

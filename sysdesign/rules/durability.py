@@ -14,7 +14,8 @@ from sysdesign.rules import Context, Finding, finding, rule
           "keep asynchronous fan-out out of strongly consistent paths, or relax to "
           "read-your-writes consistency.",
       thresholds="requirements.consistency = strong with async database replicas or a queue "
-                 "on the write path")
+                 "on the write path",
+      severity="warning when strong consistency meets asynchronous replicas or a queue")
 def strong_vs_eventual(ctx: Context) -> Iterator[Finding]:
     if ctx.spec.requirements.consistency != "strong":
         return
@@ -38,7 +39,9 @@ def strong_vs_eventual(ctx: Context) -> Iterator[Finding]:
       fix="Use synchronous (or quorum) replication for critical data, e.g. PostgreSQL "
           "synchronous_commit with synchronous_standby_names, and keep point-in-time backups.",
       thresholds="requirements.durability = critical and database replication async or no "
-                 "replica")
+                 "replica",
+      severity="error when durability is critical and the database has no replica or "
+               "replicates asynchronously")
 def critical_async(ctx: Context) -> Iterator[Finding]:
     if ctx.spec.requirements.durability != "critical":
         return
@@ -60,7 +63,8 @@ def critical_async(ctx: Context) -> Iterator[Finding]:
           "copy until a worker stores it. An in-memory queue loses those writes on a crash.",
       fix="Use a replicated, persistent queue (Kafka with replication factor 3 and acks=all, "
           "or Redis Streams with AOF) or write to the database first with an outbox.",
-      thresholds="a queue in the design and durability high or critical")
+      thresholds="a queue in the design and durability high or critical",
+      severity="info when a queue carries writes and durability is high or critical")
 def durable_queue(ctx: Context) -> Iterator[Finding]:
     if ctx.design.has("queue") and ctx.spec.requirements.durability in {"high", "critical"}:
         yield finding("DUR003", "info",

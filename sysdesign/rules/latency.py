@@ -88,7 +88,9 @@ def budgets(ctx: Context) -> dict[str, dict[str, Any]]:
           "make slow work asynchronous, or add an index.",
       thresholds="mean = sum of per-hop latency_* assumptions (misses weighted by "
                  "1 - cache_hit_ratio); p95 = mean x latency_tail_factor, p99 = mean x 1.5 x "
-                 "tail factor, p999 = mean x 2 x tail factor; flagged when above the target")
+                 "tail factor, p999 = mean x 2 x tail factor; flagged when above the target",
+      severity="error per action whose estimated percentile is over its SLO; info per action "
+               "that fits")
 def over_slo(ctx: Context) -> Iterator[Finding]:
     for name, b in ctx.extras["latency"].items():
         if b["target_ms"] is None:
@@ -116,7 +118,8 @@ def over_slo(ctx: Context) -> Iterator[Finding]:
       why="An action without a latency objective cannot be judged or alerted on. Every "
           "user-facing action deserves a percentile target, even a generous one.",
       fix="Add requirements.latency.<action>: {p95: ...} for it.",
-      thresholds="an action with no entry under requirements.latency")
+      thresholds="an action with no entry under requirements.latency",
+      severity="info listing the actions without an SLO; silent when every action has one")
 def no_slo(ctx: Context) -> Iterator[Finding]:
     missing = [n for n in ctx.estimate.actions if n not in ctx.spec.requirements.latency]
     if missing:

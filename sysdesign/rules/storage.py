@@ -42,16 +42,29 @@ def shard_key_candidate(ctx: Context) -> str:
           "across nodes (sharding) by a key that spreads load and keeps related rows together.",
       fix="Shard or partition the largest tables by a key with even spread; move cold data to "
           "cheaper storage; or use a horizontally scaling store.",
-      thresholds="retention storage > assumption db_node_storage_limit (default 2 TB)")
+      thresholds="database storage over the retention period (media payloads excluded: "
+                 "they live in object storage) > assumption db_node_storage_limit "
+                 "(default 2 TB)",
+      severity="error when a shard still holds more than a node's limit; warning when the data "
+               "needs sharding and the design shards it (pick the shard key); info when it "
+               "fits one node")
 def outgrows_node(ctx: Context) -> Iterator[Finding]:
-    size = ctx.estimate.storage_retention.value
+    # what the database holds: media bytes live in object storage (see the design)
+    size = ctx.design.numbers.get("db_retention_bytes", ctx.estimate.storage_retention.value)
+    media = ctx.design.numbers.get("media_retention_bytes", 0.0)
     limit = ctx.a["db_node_storage_limit"]
     db = ctx.design.get("database")
     key = shard_key_candidate(ctx)
+    media_note = (f" The {q.fmt_bytes(media)} of media bytes live in object storage, not in "
+                  "the database." if media > 0 else "")
     if size <= limit:
+        held = (f"{q.fmt_bytes(size)} over the retention period fits" if size > 0 else
+                "The database holds only metadata rows (the spec stores no other data), which "
+                "fit")
         yield finding("STO001", "info",
-                      f"{q.fmt_bytes(size)} over the retention period fits one database node "
-                      f"(practical limit ~{q.fmt_bytes(limit)}); no sharding needed yet.",
+                      f"{held} one database node "
+                      f"(practical limit ~{q.fmt_bytes(limit)}); no sharding needed yet."
+                      + media_note,
                       fix=f"Nothing now. When it grows, shard by {key}.",
                       title="Data fits a single database node")
         return
@@ -61,13 +74,13 @@ def outgrows_node(ctx: Context) -> Iterator[Finding]:
         yield finding("STO001", "error",
                       f"{q.fmt_bytes(size)} over the retention period is past one node's "
                       f"~{q.fmt_bytes(limit)}, and the design keeps {q.fmt_bytes(per)} per "
-                      f"node ({shards} shard{'s' if shards != 1 else ''}).",
+                      f"node ({shards} shard{'s' if shards != 1 else ''})." + media_note,
                       fix=f"Shard into at least {int(-(-size // limit))} shards by {key}.")
     else:
         yield finding("STO001", "warning",
                       f"{q.fmt_bytes(size)} over the retention period is past one node's "
                       f"~{q.fmt_bytes(limit)}: the design shards it {shards} ways "
-                      f"({q.fmt_bytes(per)} each). Shard key candidate: {key}.",
+                      f"({q.fmt_bytes(per)} each). Shard key candidate: {key}." + media_note,
                       fix=f"Shard by {key}; test resharding before you need it.")
 
 
@@ -77,7 +90,9 @@ def outgrows_node(ctx: Context) -> Iterator[Finding]:
           "promise not to lose.",
       fix="Set storage.replication to 3 (replicas in different availability zones) and keep "
           "backups with tested restores.",
-      thresholds="storage.replication < 3 with requirements.durability high or critical")
+      thresholds="storage.replication < 3 with requirements.durability high or critical",
+      severity="error for durability critical, warning for high; silent for best-effort or "
+               "with 3 or more copies")
 def too_few_copies(ctx: Context) -> Iterator[Finding]:
     dur = ctx.spec.requirements.durability
     copies = ctx.spec.storage.replication
