@@ -164,25 +164,32 @@ WRITE_STYLE = "stroke:#c0392b,stroke-width:2px"
 ASYNC_STYLE = "stroke:#6c3fb0,stroke-width:2px,stroke-dasharray:4 4"
 
 
-def component_title(c: Component) -> str:
-    """``App servers x5``, ``Database: 1 primary + 2 replicas``, ``Cache: 3 nodes``."""
+def component_count(c: Component) -> str:
+    """How many: ``x6``, ``1 primary + 2 replicas``, ``3 shards, each 1 primary, no replica``,
+    ``2 nodes + 1 replica each``; empty for a single instance of anything else."""
 
-    def plural(n: int, word: str, many: str | None = None) -> str:
-        return f"{n} {word if n == 1 else (many or word + 's')}"
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word if n == 1 else word + 's'}"
 
     replicas = getattr(c, "replicas", 0) or 0
     if c.kind == "database":
         shards = getattr(c, "shards", 1) or c.count or 1
         per = "1 primary" + (f" + {plural(replicas, 'replica')}" if replicas else ", no replica")
-        if shards > 1:
-            return f"{c.label}: {shards} shards, each {per}"
-        return f"{c.label}: {per}"
+        return f"{shards} shards, each {per}" if shards > 1 else per
     if c.kind == "cache":
         text = plural(c.count, "node")
         if replicas:
             text += f" + {plural(replicas, 'replica')}" + (" each" if c.count > 1 else "")
-        return f"{c.label}: {text}"
-    return f"{c.label} x{c.count}" if c.count and c.count > 1 else c.label
+        return text
+    return f"x{c.count}" if c.count and c.count > 1 else ""
+
+
+def component_title(c: Component) -> str:
+    """``App servers x5``, ``Database: 1 primary + 2 replicas``, ``Cache: 3 nodes``."""
+    count = component_count(c)
+    if not count:
+        return c.label
+    return f"{c.label} {count}" if count.startswith("x") else f"{c.label}: {count}"
 
 
 def component_headline(c: Component) -> str | None:
