@@ -5,7 +5,8 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from sysdesign.cli.explain import explain_command
-from tests.teach.conftest import make_app
+
+from .conftest import make_app
 
 APP = make_app(("explain", explain_command))
 runner = CliRunner()

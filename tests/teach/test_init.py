@@ -7,7 +7,8 @@ from typer.testing import CliRunner
 from sysdesign.cli.init import init_command
 from sysdesign.estimate import estimate
 from sysdesign.spec.loader import load_spec
-from tests.teach.conftest import make_app
+
+from .conftest import make_app
 
 APP = make_app(("init", init_command))
 runner = CliRunner()

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from sysdesign.availability import downtime
 from sysdesign.cli.practice import practice_command
 from sysdesign.teach import practice
-from tests.teach.conftest import make_app
+
+from .conftest import make_app
 
 APP = make_app(("practice", practice_command))
 runner = CliRunner()

@@ -11,7 +11,8 @@ from sysdesign.cli.scale import scale_command
 from sysdesign.errors import SysdesignError
 from sysdesign.spec.loader import load_spec
 from sysdesign.teach import scale
-from tests.teach.conftest import make_app
+
+from .conftest import make_app
 
 APP = make_app(("scale", scale_command))
 runner = CliRunner()

@@ -7,7 +7,8 @@ from typer.testing import CliRunner
 
 from sysdesign.cli.walkthrough import walkthrough_command
 from sysdesign.teach.walkthrough import STEPS
-from tests.teach.conftest import make_app
+
+from .conftest import make_app
 
 APP = make_app(("walkthrough", walkthrough_command))
 runner = CliRunner()
