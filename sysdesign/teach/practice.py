@@ -242,9 +242,11 @@ def _q_example(rng: random.Random) -> Question | None:
     if not files:
         return None
     path = rng.choice(files)
+    from sysdesign.errors import SysdesignError
+
     try:
         spec = load_spec(path)
-    except Exception:  # an example that does not load is not the learner's problem
+    except SysdesignError:  # a deliberately broken teaching example is skipped
         return None
     dau = q.parse_count(rng.choice(("1M", "5M", "20M", "100M")))
     spec = spec.model_copy(update={"users": spec.users.model_copy(
