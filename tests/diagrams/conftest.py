@@ -1,13 +1,8 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml") if p.name != "bad.yaml")
-HOSTILE = Path(__file__).resolve().parent / "specs" / "hostile.yaml"
 
 
 @pytest.fixture(scope="session")

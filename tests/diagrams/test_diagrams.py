@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, HOSTILE
 from typer.testing import CliRunner
 
 from sysdesign import derive_design, estimate, load_spec
@@ -16,6 +15,8 @@ from sysdesign.errors import SysdesignError
 from sysdesign.render.mmdc import render_markdown, svg_texts
 
 ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml") if p.name != "bad.yaml")
+HOSTILE = Path(__file__).resolve().parent / "specs" / "hostile.yaml"
 TWITTER = ROOT / "examples" / "twitter.yaml"
 runner = CliRunner()
 

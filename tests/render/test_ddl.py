@@ -264,3 +264,30 @@ def test_ddl_runs_in_postgresql(postgres, which):
         assert long.returncode != 0 and "too long" in long.stderr
     indexes = postgres.psql("SELECT indexname FROM pg_indexes WHERE schemaname='public';", db)
     assert indexes.returncode == 0
+
+
+@pytest.mark.services
+def test_twitter_example_ddl_runs_in_postgresql_and_sqlite(postgres):
+    from pathlib import Path
+
+    from sysdesign import load_spec
+    from sysdesign.spec.entities import spec_entities
+
+    spec = load_spec(Path(__file__).resolve().parents[2] / "examples" / "twitter.yaml")
+    ents = spec_entities(spec)
+    assert list(ents) == ["User", "Tweet", "Follow", "Like"]
+    _sqlite(generate_ddl(ents, "sqlite"))
+    db = postgres.fresh_database("ddl_twitter_example")
+    proc = postgres.psql(generate_ddl(ents, "postgresql"), db)
+    assert proc.returncode == 0, proc.stderr
+    idx = postgres.psql(
+        "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes "
+        "WHERE schemaname = 'public';", db
+    )
+    assert idx.returncode == 0
+    plan = postgres.psql(
+        "\\pset format unaligned\n\\pset tuples_only on\n"
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_tweets_user_id_created_at';",
+        db,
+    )
+    assert "(user_id, created_at)" in plan.stdout
