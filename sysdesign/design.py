@@ -283,7 +283,11 @@ def derive_design(spec: Spec, est: Estimate) -> Design:
         hit_ratio = 0.0
 
     # --- database ----------------------------------------------------------------------
-    write_peak = est.qps_write.value * peak_factor
+    # a write that stores nothing (stored_size: 0 B, e.g. a position kept in memory) never
+    # reaches the database primary
+    db_writes = [x for x in writes if x.action.stored_bytes > 0]
+    write_peak = sum(x.qps.value for x in db_writes) * peak_factor
+    memory_writes = [x.name for x in writes if x.action.stored_bytes <= 0]
     db_read_peak = (cacheable_read_qps * (1 - hit_ratio) + other_read_qps) * peak_factor
     # media bytes live in object storage; the database keeps their metadata rows only
     media_names = {x.name for x in media}
@@ -322,7 +326,10 @@ def derive_design(spec: Spec, est: Estimate) -> Design:
                      f"{', '.join(sorted(media_names))} live in object storage; the database "
                      "keeps their metadata)")
     parts.append(f"{q.fmt_rate(write_peak)} writes and {q.fmt_rate(db_read_peak)} reads at peak "
-                 "after the cache")
+                 "after the cache"
+                 + (f" ({', '.join(memory_writes)} "
+                    + ("stores nothing and does not count)" if len(memory_writes) == 1
+                       else "store nothing and do not count)") if memory_writes else ""))
     if shards > 1:
         sr = []
         if shards_storage > 1:

@@ -163,6 +163,18 @@ def test_writes_past_one_primary_shard_and_queue() -> None:
     assert d.has("queue") and d.has("worker")
 
 
+def test_writes_that_store_nothing_skip_the_database() -> None:
+    data = base()
+    data["actions"]["ping"] = {"kind": "write", "per_user_per_day": 1000, "request_size": "50 B",
+                               "stored_size": "0 B"}
+    d = design_of(from_dict(data))
+    # only write_item reaches the primary: 1M / 86,400 x 2 = 23 writes/s at peak
+    assert d.numbers["db_write_peak_qps"] == pytest.approx(1e6 / 86400 * 2)
+    assert d.numbers["shards_for_writes"] == 1
+    db = d.get("database")
+    assert db is not None and "ping stores nothing" in db.reason
+
+
 def test_media_bytes_stay_out_of_the_database() -> None:
     spec = parse_spec_text((EXAMPLES / "video-streaming.yaml").read_text(encoding="utf-8"))
     d = design_of(spec)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,8 @@ CASES: list[tuple[str, str, list[Edit], list[str]]] = [
     ("CAP002", "many writes, one primary, no queue",
      [MANY_WRITES, pin("database", shards=1), pin("queue", enabled=False)], ["error"]),
     ("CAP002", "few writes", [], []),
+    ("CAP002", "many writes that store nothing",
+     [act("write_item", per_user_per_day=1000, stored_size="0 B")], []),
     ("CAP003", "heavy reads, one replica pinned",
      [HEAVY_READS, sub("cache", enabled=False), pin("database", replicas=1)], ["error"]),
     ("CAP003", "heavy reads, derived replicas", [HEAVY_READS, sub("cache", enabled=False)], []),
@@ -313,3 +316,40 @@ def test_report_json_shape() -> None:
     for b in d["latency"].values():
         assert {"expected_ms", "target_ms", "percentile"} <= set(b)
     assert d["summary"] == {"errors": 3, "warnings": 1, "info": 7}
+
+
+# --- golden findings for every example ------------------------------------------------------
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "check"
+EXAMPLE_SPECS = sorted(p for p in EXAMPLES.glob("*.yaml") if p.name != "bad.yaml")
+
+
+def golden_summary(report: Report) -> dict[str, Any]:
+    return {
+        "findings": [{"code": f.code, "severity": f.severity} for f in report.findings],
+        "availability": {"target": round(report.availability["target"], 6),
+                         "achieved": round(report.availability["achieved"], 6)},
+    }
+
+
+@pytest.mark.parametrize("path", EXAMPLE_SPECS, ids=lambda p: p.stem)
+def test_example_matches_golden(path: Path) -> None:
+    report = check(parse_spec_text(path.read_text(encoding="utf-8"), source=str(path)))
+    got = json.dumps(golden_summary(report), indent=2) + "\n"
+    golden = GOLDEN / f"{path.stem}.json"
+    if os.environ.get("SYSDESIGN_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(got, encoding="utf-8")
+    assert golden.exists(), (
+        f"no golden file for {path.name}: run SYSDESIGN_UPDATE_GOLDEN=1 python3 -m pytest "
+        "tests/test_rules.py -k golden, then review the new file by eye")
+    assert golden.read_text(encoding="utf-8") == got, (
+        f"`sysdesign check {path.name}` changed. If the change is intended, regenerate with "
+        "SYSDESIGN_UPDATE_GOLDEN=1 python3 -m pytest tests/test_rules.py -k golden and review "
+        "the diff.")
+
+
+def test_no_stale_golden_files() -> None:
+    stems = {p.stem for p in EXAMPLE_SPECS}
+    stale = [p.name for p in GOLDEN.glob("*.json") if p.stem not in stems]
+    assert not stale, f"golden files without an example: {stale}"
