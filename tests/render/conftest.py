@@ -34,28 +34,17 @@ def postgres_bin() -> str:
     return path
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Postgres:
-    """A throwaway PostgreSQL 15 cluster on 127.0.0.1, driven through psql."""
+    """A throwaway PostgreSQL server (tests/services.py), driven through psql over TCP."""
 
-    def __init__(self, bindir: str, root: str, port: int) -> None:
-        self.bindir, self.root, self.port = bindir, root, port
-
-    def _as_owner(self, args: list[str]) -> list[str]:
-        return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+    def __init__(self, port: int) -> None:
+        self.port = port
 
     def psql(self, sql: str, db: str = "postgres") -> subprocess.CompletedProcess[str]:
-        user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "postgres")
+        """Run SQL; returns the completed process (returncode, stdout, stderr) for asserts."""
         return subprocess.run(
             ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p",
-             str(self.port), "-U", user, "-d", db, "-f", "-"],
+             str(self.port), "-U", "postgres", "-d", db, "-f", "-"],
             input=sql, capture_output=True, text=True, timeout=60, check=False,
         )
 
@@ -67,41 +56,10 @@ class Postgres:
 
 @pytest.fixture(scope="session")
 def postgres(postgres_bin):
-    """Start a PostgreSQL 15 server in a temp dir on a free loopback port; stop it after."""
-    import tempfile
-    import time
+    """A PostgreSQL 15 server on a free loopback port in a temp dir, stopped afterwards."""
+    from services import postgres_server
 
     if shutil.which("psql") is None:
         _missing("psql")
-    root = tempfile.mkdtemp(prefix="sysdesign-pg-")
-    data = os.path.join(root, "data")
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-    port = _free_port()
-    pg = Postgres(postgres_bin, root, port)
-    init = subprocess.run(
-        pg._as_owner([f"{postgres_bin}/initdb", "-D", data, "-A", "trust", "-U",
-                      "postgres" if os.geteuid() == 0 else os.environ.get("USER", "postgres"),
-                      "--no-sync", "-E", "UTF8", "--locale", "C"]),
-        capture_output=True, text=True, timeout=120, check=False,
-    )
-    assert init.returncode == 0, init.stderr
-    opts = f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off"
-    start = subprocess.run(
-        pg._as_owner([f"{postgres_bin}/pg_ctl", "-D", data, "-o", opts, "-l",
-                      os.path.join(root, "log"), "-w", "-t", "60", "start"]),
-        capture_output=True, text=True, timeout=90, check=False,
-    )
-    assert start.returncode == 0, start.stderr + start.stdout
-    try:
-        for _ in range(50):
-            if pg.psql("SELECT 1").returncode == 0:
-                break
-            time.sleep(0.1)
-        yield pg
-    finally:
-        subprocess.run(
-            pg._as_owner([f"{postgres_bin}/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"]),
-            capture_output=True, timeout=60, check=False,
-        )
-        shutil.rmtree(root, ignore_errors=True)
+    with postgres_server() as server:
+        yield Postgres(server.port)
