@@ -291,3 +291,26 @@ def test_twitter_example_ddl_runs_in_postgresql_and_sqlite(postgres):
         db,
     )
     assert "(user_id, created_at)" in plan.stdout
+
+
+def _examples_with_entities():
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2] / "examples"
+    return [p for p in sorted(root.glob("*.yaml"))
+            if p.name != "bad.yaml" and (yaml.safe_load(p.read_text()) or {}).get("entities")]
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("path", _examples_with_entities(), ids=lambda p: p.stem)
+def test_every_example_data_model_runs_in_both_databases(postgres, path):
+    from sysdesign import load_spec
+    from sysdesign.spec.entities import spec_entities
+
+    ents = spec_entities(load_spec(path))
+    _sqlite(generate_ddl(ents, "sqlite"))
+    db = postgres.fresh_database("ddl_" + path.stem.replace("-", "_"))
+    proc = postgres.psql(generate_ddl(ents, "postgresql"), db)
+    assert proc.returncode == 0, proc.stderr
