@@ -103,10 +103,11 @@ def print_design(design: Design, console: Any) -> None:
     from rich.table import Table
 
     t = Table(title=f"Design for {design.spec.name}", title_justify="left", show_lines=True)
-    t.add_column("Component", style="bold")
-    t.add_column("Count", justify="right", style="cyan")
-    t.add_column("Technology")
-    t.add_column("Why it is there", overflow="fold")
+    t.add_column("Component", style="bold", no_wrap=True)
+    t.add_column("Count", justify="right", style="cyan", max_width=14)
+    t.add_column("Technology", max_width=18)
+    # the reason is the point of the table: give it the room that is left
+    t.add_column("Why it is there", overflow="fold", ratio=1)
     for c in design.components:
         label = c.label + (" (pinned)" if c.pinned else "")
         t.add_row(label, c.describe_count(), c.technology, c.reason)
