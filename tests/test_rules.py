@@ -353,3 +353,28 @@ def test_no_stale_golden_files() -> None:
     stems = {p.stem for p in EXAMPLE_SPECS}
     stale = [p.name for p in GOLDEN.glob("*.json") if p.stem not in stems]
     assert not stale, f"golden files without an example: {stale}"
+
+
+# --- docs/rules.md is generated from the registry -----------------------------------------------
+
+
+def test_rules_doc_is_up_to_date() -> None:
+    from sysdesign.render.rules_doc import rules_markdown
+
+    doc = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+    assert doc.exists(), "docs/rules.md is missing: python3 -m sysdesign.render.rules_doc > " \
+        "docs/rules.md"
+    assert doc.read_text(encoding="utf-8") == rules_markdown(), (
+        "docs/rules.md is out of date with the rule registry; regenerate it with "
+        "`python3 -m sysdesign.render.rules_doc > docs/rules.md`")
+
+
+def test_rules_doc_lists_every_rule() -> None:
+    from sysdesign.render.rules_doc import rules_markdown
+
+    text = rules_markdown()
+    for code, r in load_rules().items():
+        assert f"### {code}\n" in text
+        assert " ".join(r.why.split()) in text and " ".join(r.fix.split()) in text
+    assert "| `server_rps` | 500 req/s |" in text
+    assert "| `db_node_storage_limit` | 2 TB |" in text

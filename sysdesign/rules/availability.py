@@ -88,8 +88,11 @@ def analyse(ctx: Context) -> dict[str, Any]:
       fix="Add redundancy where the path is weakest (a second load balancer, a database "
           "replica with automatic failover, more app servers), or relax the target.",
       thresholds="series(path) < requirements.availability; path = DNS, load balancer, app "
-                 "servers, database (+ object storage for media); per-instance figures are "
-                 "the availability_* assumptions",
+                 "servers, database (+ object storage for media), each group 1 - (1 - a)^n "
+                 "over its redundant instances (a sharded database: every shard needed); "
+                 "per-instance figures a: availability_dns, availability_load_balancer, "
+                 "availability_app, availability_database, availability_object_storage, or "
+                 "design.<component>.availability in the spec",
       severity="error when the composed availability is below the target (with the fixes that "
                "reach it); info when it meets the target")
 def below_target(ctx: Context) -> Iterator[Finding]:

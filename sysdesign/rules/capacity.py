@@ -50,7 +50,8 @@ def peak_needs_servers(ctx: Context) -> Iterator[Finding]:
       fix="Shard the write-heavy tables by a key that spreads writes evenly, or put a queue in "
           "front of the database and batch inserts; consider a write-optimised store "
           "(Cassandra, DynamoDB) for append-only data.",
-      thresholds="peak write QPS > assumption db_write_qps_limit (default 5,000 writes/s)",
+      thresholds="peak write QPS of the actions that store data (stored_size above 0 B) > "
+                 "assumption db_write_qps_limit (default 5,000 writes/s)",
       severity="error when each primary still takes more than the limit and there is no write "
                "queue; info when shards or a queue absorb the writes; silent under the limit")
 def writes_exceed_primary(ctx: Context) -> Iterator[Finding]:

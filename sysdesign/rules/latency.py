@@ -87,8 +87,10 @@ def budgets(ctx: Context) -> dict[str, dict[str, Any]]:
       fix="Attack the dominant hop: cache the read, move data closer to users (CDN, regions), "
           "make slow work asynchronous, or add an index.",
       thresholds="mean = sum of per-hop latency_* assumptions (misses weighted by "
-                 "1 - cache_hit_ratio); p95 = mean x latency_tail_factor, p99 = mean x 1.5 x "
-                 "tail factor, p999 = mean x 2 x tail factor; flagged when above the target",
+                 "1 - cache_hit_ratio); p50 = mean, p90 = mean x 0.75 x latency_tail_factor, "
+                 "p95 = mean x tail factor, p99 = mean x 1.5 x tail factor, p999 = mean x 2 x "
+                 "tail factor (never below the mean); flagged when above the target (with "
+                 "several targets for one action, the strictest is judged)",
       severity="error per action whose estimated percentile is over its SLO; info per action "
                "that fits")
 def over_slo(ctx: Context) -> Iterator[Finding]:
