@@ -219,8 +219,10 @@ def component_headline(c: Component) -> str | None:
             f"{q.fmt_rate(n['items_per_second'], 'items/s')}, "
             f"{q.fmt_num(n.get('per_worker', 0.0))}/s each"
         )
-    tech = getattr(c, "technology", None)
-    return str(tech) if tech else None
+    tech = str(getattr(c, "technology", "") or "")
+    if not tech or tech.lower().startswith(c.label.lower()):
+        return None  # "Object storage (e.g. S3)" under "Object storage" says nothing new
+    return tech
 
 
 def _num(x: float) -> str:
