@@ -378,3 +378,21 @@ def test_rules_doc_lists_every_rule() -> None:
         assert " ".join(r.why.split()) in text and " ".join(r.fix.split()) in text
     assert "| `server_rps` | 500 req/s |" in text
     assert "| `db_node_storage_limit` | 2 TB |" in text
+
+
+@pytest.mark.parametrize("path", EXAMPLE_SPECS, ids=lambda p: p.stem)
+def test_example_comment_says_what_check_shows(path: Path) -> None:
+    """Each example's top comment tells a student what the check reports, with its exit code."""
+    text = path.read_text(encoding="utf-8")
+    head = text.split("\nname:", 1)[0]
+    heading = next((line for line in head.splitlines()
+                    if line.startswith("# What `sysdesign check` shows")), None)
+    assert heading is not None, f"{path.name}: no 'What `sysdesign check` shows' paragraph"
+    report = check(parse_spec_text(text, source=str(path)))
+    plain, strict = report.exit_code(), report.exit_code(strict=True)
+    if plain == strict:
+        assert f"(exit {plain}" in heading, heading
+    else:
+        assert f"(exit {plain}; {strict} with --strict)" in heading, heading
+    for f in report.errors + report.warnings:
+        assert f.code in head, f"{path.name}: the comment does not mention {f.code}"
