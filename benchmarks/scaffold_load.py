@@ -327,7 +327,8 @@ def main() -> int:
     sizing = deployment_sizing(spec, est, design)
     threshold = sizing["celebrity_threshold"]["value"]
     work = Path(tempfile.mkdtemp(prefix="sysdesign-load-"))
-    results: dict[str, Any] = {"cores": os.cpu_count(), "spec": "examples/twitter.yaml"}
+    results: dict[str, Any] = {"cores": os.cpu_count(), "spec": "examples/twitter.yaml",
+                               "loadavg_before": [round(x, 2) for x in os.getloadavg()]}
     stack = bare = None
     try:
         project = work / "service"
@@ -483,6 +484,7 @@ def main() -> int:
             stack.stop()
         shutil.rmtree(work, ignore_errors=True)
 
+    results["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     report(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
@@ -500,7 +502,8 @@ def _stream_names(project: Path) -> tuple[str, str]:
 
 def report(r: dict[str, Any]) -> None:
     bare = r["bare"]["rps"]
-    print(f"cores: {r['cores']}   spec: {r['spec']}")
+    print(f"cores: {r['cores']}   spec: {r['spec']}   load average before "
+          f"{r['loadavg_before']}, after {r['loadavg_after']}")
     g = r["graph"]
     print(f"graph: {g['users']} users, {g['follows']} follows, mean {g['mean_followers']} "
           f"followers, median {g['median_followers']}, top {g['top5_followers']} "
