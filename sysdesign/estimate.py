@@ -184,7 +184,7 @@ def _n(x: float) -> str:
     if x == int(x) and abs(x) < 1e15:
         return f"{int(x):,}"
     if abs(x) >= 100:
-        return f"{x:,.0f}"
+        return f"{x:,.2f}".rstrip("0").rstrip(".")
     return q.fmt_num(x, 4)
 
 

@@ -11,10 +11,7 @@ from sysdesign.spec import quantities as q
 def shard_key_candidate(ctx: Context) -> str:
     """A shard key to suggest, from the entities or the action names."""
     for ent in (ctx.spec.entities or {}).values():
-        fields = ent.get("fields", {}) if isinstance(ent, dict) else getattr(ent, "fields", {})
-        names = list(fields) if isinstance(fields, dict) else [
-            getattr(f, "name", None) or (f.get("name") if isinstance(f, dict) else None)
-            for f in fields]
+        names = list(ent.fields)
         for cand in ("user_id", "device_id", "sensor_id", "tenant_id", "owner_id",
                      "conversation_id"):
             if cand in names:

@@ -200,6 +200,19 @@ def parse_spec_text(text: str, source: str | None = None,
                 loc = ("requirements", "latency")
             problems.append(SpecProblem(path, msg, _line_for(loc, lines)))
         raise SpecError(problems=_dedupe(problems), source=source) from None
+    from sysdesign.spec.entities import body_entity_refs, entity_problems
+
+    for path, message in entity_problems(spec.entities):
+        loc = tuple(int(p) if p.isdigit() else p for p in path.split("."))
+        problems.append(SpecProblem(_dotted(loc), message, _line_for(loc, lines)))
+    for aname, act in spec.actions.items():
+        for body in ("request_body", "response_body"):
+            for ref in body_entity_refs(getattr(act, body)):
+                if spec.entities and ref not in spec.entities:
+                    loc = ("actions", aname, body)
+                    problems.append(SpecProblem(
+                        _dotted(loc), f"unknown entity {ref!r} (entities are: "
+                        f"{', '.join(spec.entities)})", _line_for(loc, lines)))
     if problems:
         raise SpecError(problems=_dedupe(problems), source=source)
     spec.assumptions = parsed_assumptions

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from sysdesign.spec import quantities as q
+from sysdesign.spec.entities import BodyFields, Entity
 
 
 def _ctx(info: ValidationInfo) -> dict[str, Any]:
@@ -178,11 +179,11 @@ class Action(Strict):
     cacheable: bool | None = Field(
         default=None, description="Reads served from cache (default: true for reads)."
     )
-    request_body: dict[str, str] | None = Field(
-        default=None, description="API contract: request body fields, name -> type."
+    request_body: BodyFields = Field(
+        default_factory=dict, description="API contract: request body fields, name -> type."
     )
-    response_body: dict[str, str] | None = Field(
-        default=None, description="API contract: response body fields, name -> type."
+    response_body: BodyFields = Field(
+        default_factory=dict, description="API contract: response body fields, name -> type."
     )
 
     @model_validator(mode="after")
@@ -286,7 +287,9 @@ class Spec(Strict):
         default_factory=dict, description="Overrides of documented defaults."
     )
     design: DesignPins = Field(default_factory=DesignPins)
-    entities: dict[str, Any] = Field(default_factory=dict, description="The data model.")
+    entities: dict[str, Entity] = Field(
+        default_factory=dict, description="The data model: entity name -> fields, indexes."
+    )
 
     @field_validator("name")
     @classmethod

@@ -25,6 +25,11 @@ def _loosen(node: Any) -> None:
     if isinstance(node, dict):
         for v in list(node.values()):
             _loosen(v)
+        if node.get("$ref", "").endswith("/EntityField") and len(node) == 1:
+            # a field may be written as a bare type string: `created_at: timestamp`
+            ref = node.pop("$ref")
+            node["anyOf"] = [{"$ref": ref}, {"type": "string"}]
+            return
         if node.get("type") == "number":
             node.pop("type")
             node["anyOf"] = [{"type": "number"}, {"type": "string"}]
