@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -103,10 +105,8 @@ def test_any_mutation_validates_or_exits_2(spec, data):
     else:
         target[path[-1] + "_typo"] = data.draw(junk)
     text = yaml.safe_dump(spec)
-    try:
+    with contextlib.suppress(SpecError):
         load_spec_text(text)
-    except SpecError:
-        pass
     r = runner.invoke(app, ["estimate", "-", "-f", "json"], input=text)
     assert r.exit_code in (0, 2), r.output
     assert "Traceback" not in r.output
