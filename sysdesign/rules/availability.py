@@ -14,6 +14,17 @@ from sysdesign.spec import quantities as q
 SPOF_TARGET = HA_TARGET  # from three nines, one box that can fail alone is not acceptable
 
 
+# Past this many instances a group is composed in closed form, 1 - (1 - a)^n, instead of
+# term by term: a design with thousands of servers or shards must not build thousands of terms.
+_SPELL_OUT = 16
+
+
+def _parallel(a: float, n: int) -> av.Composite:
+    if n <= _SPELL_OUT:
+        return av.parallel([av.component(a)] * n)
+    return av.component(min(1.0, round(1 - (1 - a) ** n, 15)))
+
+
 def _composite(path: list[Component]) -> av.Composite:
     groups = []
     for c in path:
@@ -21,10 +32,13 @@ def _composite(path: list[Component]) -> av.Composite:
         if c.kind in {"dns", "cdn", "object_storage", "queue"} or n <= 1:
             groups.append(av.component(c.group_availability(), c.label))
         elif c.kind == "database" and c.count > 1:
-            shard = av.parallel([av.component(c.availability)] * (1 + c.replicas))
-            groups.append(av.series([shard] * c.count))
+            shard = _parallel(c.availability, 1 + c.replicas)
+            if c.count <= _SPELL_OUT:
+                groups.append(av.series([shard] * c.count))
+            else:
+                groups.append(av.component(min(1.0, round(shard.availability ** c.count, 15))))
         else:
-            groups.append(av.parallel([av.component(c.availability)] * n))
+            groups.append(_parallel(c.availability, n))
     return av.series(groups)
 
 
