@@ -53,7 +53,7 @@ def valid_specs(draw):
     return spec
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_specs())
 def test_any_valid_spec_estimates_and_checks(spec):
     from sysdesign import check
@@ -68,7 +68,7 @@ def test_any_valid_spec_estimates_and_checks(spec):
     assert d.get("app").count >= 2
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(valid_specs(), st.integers(2, 100))
 def test_more_users_never_need_fewer_servers(spec, factor):
     small = estimate(load_spec_text(yaml.safe_dump(spec)))
@@ -83,7 +83,7 @@ junk = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.text(m
                                                                       st.integers(), max_size=2))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_specs(), st.data())
 def test_any_mutation_validates_or_exits_2(spec, data):
     # replace one leaf (or add an unknown key) somewhere in the spec

@@ -1,0 +1,5 @@
+"""`python -m sysdesign` runs the command line."""
+
+from sysdesign.cli import main
+
+main()
