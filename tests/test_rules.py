@@ -415,3 +415,26 @@ def test_huge_system_checks_quickly() -> None:
     assert r.availability["achieved"] == pytest.approx(
         0.99999 * (1 - 0.0001 ** 2) * 1.0 * shard ** db.shards, rel=1e-12)
     assert len(r.availability["work"]) < 200
+
+
+def test_shard_key_follows_the_busiest_lookup() -> None:
+    def key(*edits: Edit) -> str:
+        f = next(f for f in run(*edits, BIG_DATA).findings if f.code == "STO001")
+        return f.message.split("Shard key candidate: ", 1)[1]
+
+    # the read path looks items up by item_id; a nullable user_id on the entity does not win
+    k = key(act("read_item", endpoint="GET /api/v1/items/{item_id}?fields={f}"),
+            top("entities", {"Item": {"fields": {"item_id": {"type": "bigint",
+                                                             "primary_key": True},
+                                                 "user_id": "bigint"}}}))
+    assert k.startswith("item_id (") and "GET /api/v1/items/{item_id}" in k
+    # query parameters and writes that store nothing are not lookups of stored rows
+    k = key(act("read_item", endpoint="GET /api/v1/items?owner={owner}"),
+            top("actions", {**copy.deepcopy(BASE["actions"]), "ping": {
+                "kind": "write", "per_user_per_day": 1000, "request_size": "10 B",
+                "stored_size": "0 B", "endpoint": "PUT /api/v1/pings/{ping_id}"}}))
+    assert "ping_id" not in k and "owner" not in k
+    # a domain hint that agrees with the endpoint keeps its richer wording
+    k = key(act("read_item", endpoint="GET /devices/{device_id}/readings"),
+            top("name", "Sensor fleet"))
+    assert k.startswith("device_id (with time as a secondary range key)")

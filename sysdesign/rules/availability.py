@@ -51,7 +51,9 @@ def _improve(c: Component) -> tuple[Component, str] | None:
                        "design.database.replicas)")
     if c.kind in {"load_balancer", "app", "worker", "cache"}:
         fixed.count += 1
-        return fixed, (f"add a {c.label.lower().rstrip('s')} ({c.count} -> {fixed.count}, "
+        noun = c.label.lower().rstrip("s")
+        article = "an" if noun[0] in "aeiou" else "a"
+        return fixed, (f"add {article} {noun} ({c.count} -> {fixed.count}, "
                        f"design.{c.kind}.count)")
     return None
 

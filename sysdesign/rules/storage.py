@@ -2,35 +2,66 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from sysdesign.rules import Context, Finding, finding, rule
 from sysdesign.spec import quantities as q
 
 
+def _endpoint_key(ctx: Context) -> tuple[str, str] | None:
+    """The first path parameter of the busiest action that reaches the database."""
+    found: list[tuple[float, str, str]] = []
+    for x in ctx.estimate.actions.values():
+        act = x.action
+        if not act.endpoint or (act.kind == "write" and act.stored_bytes <= 0):
+            continue  # a write that stores nothing never reaches the database
+        path = act.endpoint.split()[-1].split("?")[0]
+        params = re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", path)
+        if params:
+            found.append((x.qps.value, params[0], act.endpoint))
+    if not found:
+        return None
+    _, param, endpoint = max(found, key=lambda f: f[0])
+    return param, endpoint
+
+
+_DOMAIN_KEYS = [
+    (("sensor", "device", "iot", "reading", "metric"), "device_id (with time as a "
+     "secondary range key)"),
+    (("message", "chat", "conversation"), "conversation_id (keeps a chat's messages "
+     "together)"),
+    (("url", "short", "link", "redirect"), "the short code's hash (spreads keys evenly)"),
+    (("paste",), "the paste id's hash"),
+    (("video", "upload", "stream"), "video_id"),
+    (("ride", "trip", "driver"), "a geographic cell id (e.g. geohash prefix)"),
+]
+
+_CELEBRITY = "beware celebrities' hot shards"
+
+
 def shard_key_candidate(ctx: Context) -> str:
-    """A shard key to suggest, from the entities or the action names."""
+    """A shard key to suggest: what the busiest database lookup goes by (its endpoint's path
+    parameter), else a domain hint from the names, else a key field of the entities."""
+    words = " ".join(ctx.spec.actions).lower() + " " + ctx.spec.name.lower()
+    domain = next((s for keys, s in _DOMAIN_KEYS if any(k in words for k in keys)), None)
+    by_endpoint = _endpoint_key(ctx)
+    if by_endpoint is not None:
+        param, endpoint = by_endpoint
+        if domain is not None and domain.startswith(param):
+            return domain
+        note = f"; {_CELEBRITY}" if param == "user_id" else ""
+        return (f"{param} (the busiest lookup that reaches the database, {endpoint}, goes by "
+                f"it; hash it so keys spread evenly{note})")
+    if domain is not None:
+        return domain
     for ent in (ctx.spec.entities or {}).values():
         names = list(ent.fields)
         for cand in ("user_id", "device_id", "sensor_id", "tenant_id", "owner_id",
                      "conversation_id"):
             if cand in names:
                 return cand
-    words = " ".join(ctx.spec.actions).lower() + " " + ctx.spec.name.lower()
-    table = [
-        (("sensor", "device", "iot", "reading", "metric"), "device_id (with time as a "
-         "secondary range key)"),
-        (("message", "chat", "conversation"), "conversation_id (keeps a chat's messages "
-         "together)"),
-        (("url", "short", "link", "redirect"), "the short code's hash (spreads keys evenly)"),
-        (("paste",), "the paste id's hash"),
-        (("video", "upload", "stream"), "video_id"),
-        (("ride", "trip", "driver"), "a geographic cell id (e.g. geohash prefix)"),
-    ]
-    for keys, suggestion in table:
-        if any(k in words for k in keys):
-            return suggestion
-    return "user_id (keeps one user's rows together; beware celebrities' hot shards)"
+    return f"user_id (keeps one user's rows together; {_CELEBRITY})"
 
 
 @rule("STO001", "storage", "Data outgrows a single database node",
