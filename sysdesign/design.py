@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sysdesign.estimate import Estimate
+from sysdesign.estimate import ActionEstimate, Estimate
 from sysdesign.spec import quantities as q
 from sysdesign.spec.models import ComponentPin, Spec
 
@@ -153,7 +153,7 @@ class Design:
     def request_path(self, kind: Literal["read", "write", "all"] = "all") -> list[Component]:
         """Components every request of this kind needs, in order (for availability)."""
         order = ["dns", "load_balancer", "app", "database"]
-        if any(a.action.media for a in self.estimate.actions.values()):
+        if media_actions(self.estimate):
             order.append("object_storage")
         return [c for k in order if (c := self.get(k)) is not None]
 
@@ -164,6 +164,14 @@ class Design:
             "edges": [e.__dict__ for e in self.edges],
             "numbers": dict(self.numbers),
         }
+
+
+def media_actions(est: Estimate) -> list[ActionEstimate]:
+    """Actions whose payloads are media: marked ``media: true``, or a request or response of
+    at least the ``media_size_threshold`` assumption."""
+    limit = est.assumptions["media_size_threshold"]
+    return [x for x in est.actions.values() if x.action.media
+            or x.action.response_size >= limit or x.action.request_size >= limit]
 
 
 def _pin(spec: Spec, kind: str) -> ComponentPin:
@@ -207,9 +215,7 @@ def derive_design(spec: Spec, est: Estimate) -> Design:
 
     reads = [x for x in est.actions.values() if x.kind == "read"]
     writes = [x for x in est.actions.values() if x.kind == "write"]
-    media = [x for x in est.actions.values() if x.action.media
-             or x.action.response_size >= a["media_size_threshold"]
-             or x.action.request_size >= a["media_size_threshold"]]
+    media = media_actions(est)
 
     add("client", 1, f"{q.fmt_count(est.dau.value)} daily users on web and mobile clients.")
     add("dns", 1, "Resolves the service name to the nearest entry point; managed and "

@@ -359,3 +359,12 @@ def test_counts_grow_across_the_range() -> None:
     assert _counts(1e4) < _counts(1e9)
     app, shards, cache, workers = _counts(1e9)
     assert app > 2 and shards > 1 and cache > 1 and workers > 2
+
+
+def test_large_payloads_put_object_storage_on_the_path() -> None:
+    data = base()
+    data["actions"]["read_item"]["response_size"] = "5 MB"  # media by size, not by flag
+    spec = from_dict(data)
+    d = design_of(spec)
+    assert d.has("object_storage") and d.has("cdn")
+    assert [c.kind for c in d.request_path()][-1] == "object_storage"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sysdesign.design import media_actions
 from sysdesign.rules import Context, Finding, finding, rule
 from sysdesign.spec import quantities as q
 
@@ -42,9 +43,7 @@ def egress_cdn(ctx: Context) -> Iterator[Finding]:
       severity="warning when media payloads lack a CDN or object storage; info when both are "
                "there; silent without media")
 def media_payloads(ctx: Context) -> Iterator[Finding]:
-    thr = ctx.a["media_size_threshold"]
-    media = [x for x in ctx.estimate.actions.values()
-             if x.action.media or x.action.response_size >= thr or x.action.request_size >= thr]
+    media = media_actions(ctx.estimate)
     if not media:
         return
     names = ", ".join(
