@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import TWITTER_YAML, render_deploy, require_binary, sizing_for
+from deploy_helpers import TWITTER_YAML, render_deploy, require_binary, sizing_for
 
 COUNT = "http_request_duration_seconds_count"
 OK = COUNT + '{job="api",route="/api/v1/timeline",method="GET",status="200"}'

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from deploy_helpers import REPO
 
 
 @pytest.fixture(scope="module")

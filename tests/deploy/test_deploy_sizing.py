@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SMALL_YAML, TWITTER_YAML, render_deploy, sizing_for
+from deploy_helpers import SMALL_YAML, TWITTER_YAML, render_deploy, sizing_for
 
 from sysdesign.scaffold import sizing as sz
 

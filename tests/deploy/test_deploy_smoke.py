@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, require_binary
-from deploy_helpers import Stack, service_env
+from deploy_helpers import REPO, Stack, require_binary, service_env
 
 pytestmark = pytest.mark.services
 

@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import require_binary
-from deploy_helpers import free_port, prometheus_config_for_test, write_nginx_test_config
+from deploy_helpers import (
+    free_port,
+    prometheus_config_for_test,
+    require_binary,
+    write_nginx_test_config,
+)
 
 K8S_FILES = ["namespace.yaml", "configmap.yaml", "api-deployment.yaml", "worker-deployment.yaml",
              "service.yaml", "ingress.yaml", "hpa.yaml", "pdb.yaml", "migrate-job.yaml"]
