@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sysdesign.rules import GROUPS, REGISTRY, Report, check, load_rules, unknown_codes
 from sysdesign.spec.loader import parse_spec_text
@@ -438,3 +440,46 @@ def test_shard_key_follows_the_busiest_lookup() -> None:
     k = key(act("read_item", endpoint="GET /devices/{device_id}/readings"),
             top("name", "Sensor fleet"))
     assert k.startswith("device_id (with time as a secondary range key)")
+
+
+# --- any valid spec checks cleanly --------------------------------------------------------------
+
+_action = st.fixed_dictionaries(
+    {"kind": st.sampled_from(["read", "write"]),
+     "per_user_per_day": st.sampled_from([0.01, 1, 50, 10_000]),
+     "request_size": st.sampled_from(["0 B", "200 B", "5 MB"]),
+     "response_size": st.sampled_from(["0 B", "2 KB", "300 MB"])},
+    optional={"stored_size": st.sampled_from(["0 B", "1 KB", "1 GB"]),
+              "media": st.booleans(), "fanout": st.booleans(), "cacheable": st.booleans()})
+_pin = st.sampled_from([{"count": 0}, {"count": 1}, {"count": 3}, {"enabled": False},
+                        {"enabled": True}, {"replicas": 0}, {"availability": "99%"}])
+
+
+@settings(max_examples=30, deadline=None)
+@given(actions=st.lists(_action, min_size=1, max_size=3),
+       dau=st.sampled_from(["1", "10K", "5M", "1B"]),
+       availability=st.sampled_from(["90%", "99.9%", "99.999%"]),
+       consistency=st.sampled_from(["strong", "eventual"]),
+       durability=st.sampled_from(["best-effort", "high", "critical"]),
+       pins=st.dictionaries(st.sampled_from(["app", "load_balancer", "database", "cache",
+                                             "queue", "worker", "cdn", "object_storage"]),
+                            _pin, max_size=3),
+       cache_on=st.booleans())
+def test_any_valid_spec_checks_and_renders(actions: list[dict[str, Any]], dau: str,
+                                           availability: str, consistency: str,
+                                           durability: str, pins: dict[str, Any],
+                                           cache_on: bool) -> None:
+    from sysdesign.render import check_text
+
+    data = {"name": "Any", "users": {"dau": dau},
+            "actions": {f"a{i}": a for i, a in enumerate(actions)},
+            "cache": {"enabled": cache_on},
+            "requirements": {"availability": availability, "consistency": consistency,
+                             "durability": durability,
+                             "latency": {"a0": {"p99": "300 ms"}}},
+            "design": pins}
+    r = check(parse_spec_text(yaml.safe_dump(data), source="<any>"))
+    assert 0 <= r.availability["achieved"] <= 1
+    assert {f.code for f in r.findings} <= set(REGISTRY)
+    json.loads(check_text.to_json(r))
+    assert check_text.to_markdown(r).startswith("## Design check")
