@@ -43,6 +43,14 @@ def check_command(
         write_output(check_text.to_json(report), output, force=force)
     elif format is Format.markdown:
         write_output(check_text.to_markdown(report), output, force=force)
+    elif output is not None:
+        from io import StringIO
+
+        from rich.console import Console
+
+        buf = StringIO()
+        check_text.print_report(report, Console(file=buf, width=120, no_color=True))
+        write_output(buf.getvalue(), output, force=force)
     else:
         check_text.print_report(report, console())
     raise typer.Exit(report.exit_code(strict))

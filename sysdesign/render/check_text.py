@@ -77,6 +77,19 @@ def print_report(report: Report, console: Any) -> None:
             body.append(f.fix)
             console.print(Panel(body, title=f"{f.code} {f.title}", title_align="left",
                                 border_style=_STYLE[sev]))
+    if report.latency:
+        from rich.table import Table
+
+        t = Table(title="Latency budgets", title_justify="left")
+        for col in ("Action", "Mean", "Target", "Estimated", "Dominant hop"):
+            t.add_column(col, justify="left" if col in {"Action", "Dominant hop"} else "right")
+        for name, b in report.latency.items():
+            tgt = (f"{b['percentile']} {q.fmt_num(b['target_ms'])} ms"
+                   if b["target_ms"] is not None else "none")
+            est = (f"{q.fmt_num(b['estimated_percentile_ms'])} ms"
+                   if b["estimated_percentile_ms"] is not None else "-")
+            t.add_row(name, f"{q.fmt_num(b['expected_ms'])} ms", tgt, est, b["dominant_hop"])
+        console.print(t)
     av = report.availability
     console.print(Text(
         f"\nAvailability: {q.fmt_percent(av['achieved'])} achieved vs "
