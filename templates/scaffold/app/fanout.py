@@ -80,7 +80,9 @@ async def run_consumer(services: Any, stop: asyncio.Event | None = None) -> None
     name = consumer_name()
     while stop is None or not stop.is_set():
         try:
-            messages = await queue.consume(name, count=16, block_ms=1000)
+            messages = await queue.consume(
+                name, count=16, block_ms=services.settings.queue_block_ms
+            )
         except QueueUnavailable as exc:
             log.warning("queue unavailable, retrying: %s", exc)
             await asyncio.sleep(1.0)

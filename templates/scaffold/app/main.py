@@ -36,9 +36,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await migrate(services.engine)
         services.relay = OutboxRelay(services.sessionmaker, services.queue,
                                      settings.outbox_poll_seconds)
-        tasks = [asyncio.create_task(services.relay.run(), name="outbox-relay")]
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(services.relay.run(stop), name="outbox-relay")]
         if settings.run_worker_in_process:
-            tasks.append(asyncio.create_task(run_consumer(services), name="fanout-worker"))
+            tasks.append(asyncio.create_task(run_consumer(services, stop), name="fanout-worker"))
         app.state.services = services
         log.info("started", extra={"fields": {
             "env": settings.app_env, "queue": settings.queue_kind,
@@ -47,9 +48,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            for task in tasks:
+            # Let the loops finish the step in hand (cancelling a database call half-way can
+            # leave a connection hanging), then cancel whatever is still blocked.
+            stop.set()
+            services.relay.notify()
+            _, pending = await asyncio.wait(tasks, timeout=5)
+            for task in pending:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            if pending:
+                await asyncio.wait(pending, timeout=2)
             await services.close()
 
     app = FastAPI(title=settings.app_name, version="0.1.0", lifespan=lifespan)

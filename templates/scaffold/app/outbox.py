@@ -12,6 +12,7 @@ FOR UPDATE SKIP LOCKED.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from typing import Any
@@ -72,8 +73,8 @@ class OutboxRelay:
     def notify(self) -> None:
         self._wake.set()
 
-    async def run(self) -> None:
-        while True:
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        while stop is None or not stop.is_set():
             self._wake.clear()
             try:
                 while await relay_once(self.sessionmaker, self.queue) > 0:
@@ -84,7 +85,5 @@ class OutboxRelay:
                 raise
             except Exception:  # keep relaying whatever one batch did
                 log.exception("outbox relay failed")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            except TimeoutError:
-                pass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,5 +84,6 @@ class Services:
         await self.queue.close()
         await self.cache.close()
         if self.redis is not None:
-            await self.redis.aclose()
-        await self.engine.dispose()
+            with contextlib.suppress(TimeoutError, OSError):
+                await asyncio.wait_for(self.redis.aclose(), 5)
+        await asyncio.wait_for(self.engine.dispose(), 10)

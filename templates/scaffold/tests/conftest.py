@@ -62,6 +62,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "argon2_parallelism": 1,
         "claim_idle_ms": 500,
         "outbox_poll_seconds": 0.2,
+        "queue_block_ms": 100,
         "log_level": "WARNING",
         # Generous buckets: tests post quickly; tests/test_ratelimit.py sets tight ones.
         "rate_limit_read_burst": 10_000,
@@ -140,7 +141,7 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0
         if await check():
             return
         if time.monotonic() > deadline:
-            raise AssertionError("condition not met within %.1f s" % timeout)
+            raise AssertionError(f"condition not met within {timeout:.1f} s")
         await asyncio.sleep(0.05)
 
 

@@ -17,3 +17,17 @@ async def test_migrated_database_matches_the_models(client: AsyncClient) -> None
     async with client.services.engine.connect() as conn:
         problems = await conn.run_sync(diff)
     assert problems == []
+
+
+async def test_constraints_carry_their_documented_names(client: AsyncClient) -> None:
+    from sqlalchemy import inspect
+
+    def names(sync_conn):  # type: ignore[no-untyped-def]
+        insp = inspect(sync_conn)
+        return {t: {c["name"] for c in insp.get_check_constraints(t)}
+                for t in ("users", "tweets", "follows")}
+
+    async with client.services.engine.connect() as conn:
+        found = await conn.run_sync(names)
+    assert "ck_tweets_text_length" in found["tweets"]
+    assert "ck_follows_no_self_follow" in found["follows"]

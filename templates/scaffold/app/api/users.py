@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -57,10 +59,8 @@ async def get_user(
 
 async def _forget_timeline(services: Services, user_id: int) -> None:
     # The followee set changed: rebuild the cached timeline from the database on next read.
-    try:
+    with contextlib.suppress(CacheUnavailable):
         await services.cache.timeline_drop(user_id)
-    except CacheUnavailable:
-        pass
 
 
 @router.put("/users/{user_id}/following/{target_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -114,10 +114,8 @@ async def unfollow(
 
 
 async def _forget_tweet(services: Services, tweet_id: int) -> None:
-    try:
+    with contextlib.suppress(CacheUnavailable):
         await services.cache.tweet_drop(tweet_id)
-    except CacheUnavailable:
-        pass
 
 
 @router.put("/users/{user_id}/likes/{tweet_id}", status_code=status.HTTP_204_NO_CONTENT)

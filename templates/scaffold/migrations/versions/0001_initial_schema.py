@@ -28,10 +28,10 @@ def upgrade() -> None:
         sa.Column("follower_count", sa.Integer(), nullable=False, server_default=sa.text("0")),
         sa.Column("following_count", sa.Integer(), nullable=False, server_default=sa.text("0")),
         sa.Column("created_at", TS, nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_users"),
-        sa.UniqueConstraint("username", name="uq_users_username"),
-        sa.CheckConstraint("follower_count >= 0", name="ck_users_follower_count_nonneg"),
-        sa.CheckConstraint("following_count >= 0", name="ck_users_following_count_nonneg"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        sa.UniqueConstraint("username", name=op.f("uq_users_username")),
+        sa.CheckConstraint("follower_count >= 0", name=op.f("ck_users_follower_count_nonneg")),
+        sa.CheckConstraint("following_count >= 0", name=op.f("ck_users_following_count_nonneg")),
     )
     op.create_table(
         "tweets",
@@ -41,12 +41,12 @@ def upgrade() -> None:
         sa.Column("created_at", TS, nullable=False),
         sa.Column("fanout", sa.Boolean(), nullable=False),
         sa.Column("like_count", sa.Integer(), nullable=False, server_default=sa.text("0")),
-        sa.PrimaryKeyConstraint("id", name="pk_tweets"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tweets")),
         sa.ForeignKeyConstraint(["author_id"], ["users.id"], ondelete="CASCADE",
-                                name="fk_tweets_author_id_users"),
+                                name=op.f("fk_tweets_author_id_users")),
         sa.CheckConstraint("length(text) >= 1 AND length(text) <= 280",
-                           name="ck_tweets_text_length"),
-        sa.CheckConstraint("like_count >= 0", name="ck_tweets_like_count_nonneg"),
+                           name=op.f("ck_tweets_text_length")),
+        sa.CheckConstraint("like_count >= 0", name=op.f("ck_tweets_like_count_nonneg")),
     )
     op.create_index("ix_tweets_author_created", "tweets", ["author_id", "created_at", "id"])
     op.create_index(
@@ -58,12 +58,12 @@ def upgrade() -> None:
         sa.Column("follower_id", BigId, nullable=False),
         sa.Column("followee_id", BigId, nullable=False),
         sa.Column("created_at", TS, nullable=False),
-        sa.PrimaryKeyConstraint("follower_id", "followee_id", name="pk_follows"),
+        sa.PrimaryKeyConstraint("follower_id", "followee_id", name=op.f("pk_follows")),
         sa.ForeignKeyConstraint(["follower_id"], ["users.id"], ondelete="CASCADE",
-                                name="fk_follows_follower_id_users"),
+                                name=op.f("fk_follows_follower_id_users")),
         sa.ForeignKeyConstraint(["followee_id"], ["users.id"], ondelete="CASCADE",
-                                name="fk_follows_followee_id_users"),
-        sa.CheckConstraint("follower_id <> followee_id", name="ck_follows_no_self_follow"),
+                                name=op.f("fk_follows_followee_id_users")),
+        sa.CheckConstraint("follower_id <> followee_id", name=op.f("ck_follows_no_self_follow")),
     )
     op.create_index("ix_follows_followee_follower", "follows", ["followee_id", "follower_id"])
     op.create_table(
@@ -71,11 +71,11 @@ def upgrade() -> None:
         sa.Column("user_id", BigId, nullable=False),
         sa.Column("tweet_id", BigId, nullable=False),
         sa.Column("created_at", TS, nullable=False),
-        sa.PrimaryKeyConstraint("user_id", "tweet_id", name="pk_likes"),
+        sa.PrimaryKeyConstraint("user_id", "tweet_id", name=op.f("pk_likes")),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE",
-                                name="fk_likes_user_id_users"),
+                                name=op.f("fk_likes_user_id_users")),
         sa.ForeignKeyConstraint(["tweet_id"], ["tweets.id"], ondelete="CASCADE",
-                                name="fk_likes_tweet_id_tweets"),
+                                name=op.f("fk_likes_tweet_id_tweets")),
     )
     op.create_index("ix_likes_tweet_user", "likes", ["tweet_id", "user_id"])
     op.create_table(
@@ -85,7 +85,7 @@ def upgrade() -> None:
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("published_at", TS, nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_outbox"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
     )
     op.create_index(
         "ix_outbox_unpublished", "outbox", ["id"],
