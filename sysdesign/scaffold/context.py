@@ -5,8 +5,8 @@ the value, so a reader of the generated config.py sees which spec number produce
 Formulas (also in docs/scaffold.md):
 
 - celebrity_threshold = users.followers.celebrity_threshold (default 10,000).
-- timeline_length = assumptions.timeline_length (default 800, the length Twitter's cached
-  timelines were trimmed to).
+- timeline_length = the assumption timeline_length when the assumptions table has one, else 800
+  (the length Twitter's cached timelines were trimmed to).
 - rate limits, database pool: the deployment sizing's values when it is available (so nginx and
   Kubernetes agree with the app), else the same formulas here: a user's daily actions of a kind
   x peak_factor spread over one busy hour, per minute, with a floor; pool so that every process
@@ -78,11 +78,16 @@ def _split_endpoint(endpoint: str | None) -> tuple[str | None, str | None]:
     return None, str(endpoint).strip()
 
 
+def _looks_like_timeline(name: str, path: str) -> bool:
+    text = f"{name} {path}".lower()
+    return any(word in text for word in ("timeline", "feed", "home"))
+
+
 def spec_routes(spec: Any) -> list[dict[str, Any]]:
     """Spec endpoints the generated API serves beside its canonical routes.
 
     The first fan-out write action's endpoint posts a tweet (no path parameters); the first read
-    action with "timeline" in its name or endpoint serves the caller's home timeline (at most one
+    action with "timeline", "feed" or "home" in its name or endpoint serves the caller's home timeline (at most one
     path parameter, the user id, which must be the caller's). Anything else is left out: a spec
     endpoint only becomes a route when its meaning is unambiguous.
     """
@@ -103,7 +108,7 @@ def spec_routes(spec: Any) -> list[dict[str, Any]]:
                            "handler": "post_tweet", "param": None})
             post_done = True
         elif (not timeline_done and kind == "read" and method in (None, "GET")
-              and len(params) <= 1 and ("timeline" in str(name).lower() or "timeline" in path)
+              and len(params) <= 1 and _looks_like_timeline(str(name), path)
               and path != CANONICAL_TIMELINE):
             routes.append({"action": name, "method": "GET", "path": path,
                            "handler": "home_timeline", "param": params[0] if params else None})
@@ -159,8 +164,7 @@ def build_context(spec: Any, est: Any, design: Any = None) -> dict[str, Any]:
     config["timeline_length"] = (
         _s(int(tl), f"assumptions.timeline_length = {int(tl)}") if tl else
         _s(DEFAULT_TIMELINE_LENGTH, "default 800 entries per cached timeline (the length "
-                                    "Twitter trimmed its cached timelines to); "
-                                    "set assumptions.timeline_length to change"))
+                                    "Twitter trimmed its cached timelines to)"))
     config["timeline_ttl_seconds"] = _s(7 * 86400, "default 7 days: inactive users' timelines "
                                                    "expire and are rebuilt from the database")
     config["tweet_cache_ttl_seconds"] = _s(86400, "default 1 day for cached tweet bodies")
