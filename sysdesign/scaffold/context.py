@@ -87,9 +87,9 @@ def spec_routes(spec: Any) -> list[dict[str, Any]]:
     """Spec endpoints the generated API serves beside its canonical routes.
 
     The first fan-out write action's endpoint posts a tweet (no path parameters); the first read
-    action with "timeline", "feed" or "home" in its name or endpoint serves the caller's home timeline (at most one
-    path parameter, the user id, which must be the caller's). Anything else is left out: a spec
-    endpoint only becomes a route when its meaning is unambiguous.
+    action with "timeline", "feed" or "home" in its name or endpoint serves the caller's home
+    timeline (at most one path parameter, the user id, which must be the caller's). Anything
+    else is left out: a spec endpoint only becomes a route when its meaning is unambiguous.
     """
     routes: list[dict[str, Any]] = []
     actions = _get(spec, "actions", {}) or {}
