@@ -15,9 +15,11 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import metrics
@@ -60,8 +62,24 @@ async def relay_once(
     return len(rows)
 
 
+async def purge_published(sessionmaker: async_sessionmaker[AsyncSession],
+                          older_than_seconds: float) -> int:
+    """Delete events published more than ``older_than_seconds`` ago (the table stays small)."""
+    cutoff = utcnow_ms() - timedelta(seconds=older_than_seconds)
+    async with sessionmaker() as session, session.begin():
+        result = await session.execute(
+            delete(OutboxEvent).where(OutboxEvent.published_at.is_not(None),
+                                      OutboxEvent.published_at < cutoff)
+        )
+    return int(result.rowcount or 0)
+
+
 class OutboxRelay:
     """Background task: publishes right after each post (``notify``) and polls for leftovers."""
+
+    #: Published events are kept this long (for inspection), then purged, at most once a minute.
+    RETENTION_SECONDS = 3600.0
+    PURGE_EVERY_SECONDS = 60.0
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], queue: Queue,
                  poll_seconds: float):
@@ -69,6 +87,7 @@ class OutboxRelay:
         self.queue = queue
         self.poll_seconds = poll_seconds
         self._wake = asyncio.Event()
+        self._last_purge = time.monotonic()
 
     def notify(self) -> None:
         self._wake.set()
@@ -79,6 +98,9 @@ class OutboxRelay:
             try:
                 while await relay_once(self.sessionmaker, self.queue) > 0:
                     pass
+                if time.monotonic() - self._last_purge > self.PURGE_EVERY_SECONDS:
+                    self._last_purge = time.monotonic()
+                    await purge_published(self.sessionmaker, self.RETENTION_SECONDS)
             except QueueUnavailable as exc:
                 log.warning("queue unavailable, events stay in the outbox: %s", exc)
             except asyncio.CancelledError:

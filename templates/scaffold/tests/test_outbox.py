@@ -57,3 +57,22 @@ async def test_events_wait_in_the_outbox_while_the_queue_is_down(client: AsyncCl
         return left == 0
 
     await eventually(published)
+
+
+async def test_published_events_are_purged_after_retention(client: AsyncClient,
+                                                           register) -> None:
+    from app.outbox import purge_published
+    from tests.conftest import eventually
+
+    alice = await register("alice")
+    await client.post("/api/v1/tweets", json={"text": "hi"}, headers=alice.headers)
+    sm = client.services.sessionmaker
+
+    async def published() -> bool:
+        async with sm() as s:
+            return (await s.execute(select(func.count()).select_from(OutboxEvent)
+                                    .where(OutboxEvent.published_at.is_not(None)))).scalar() == 1
+
+    await eventually(published)
+    assert await purge_published(sm, 3600) == 0  # too recent
+    assert await purge_published(sm, -1) == 1

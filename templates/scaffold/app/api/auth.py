@@ -16,6 +16,14 @@ from app.services import Services
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
+async def _dummy_hash(services: Services) -> str:
+    cached = services.extras.get("dummy_hash")
+    if cached is None:
+        cached = await hash_password(services.hasher, "not a real password")
+        services.extras["dummy_hash"] = cached
+    return cached
+
+
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserOut,
              dependencies=[Depends(ip_limited("auth"))])
 async def register(
@@ -41,9 +49,10 @@ async def login(
     session: AsyncSession = Depends(get_session),
 ) -> TokenOut:
     user = (await session.execute(select(User).where(User.username == body.username))).scalar()
-    # Same answer for an unknown user and a wrong password.
-    if user is None or not await verify_password(services.hasher, user.password_hash,
-                                                 body.password):
+    # Same answer, and about the same time, for an unknown user and a wrong password: an
+    # unknown user is checked against a dummy hash so response times do not reveal usernames.
+    stored = user.password_hash if user is not None else await _dummy_hash(services)
+    if not await verify_password(services.hasher, stored, body.password) or user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
     token = create_access_token(services.settings, user.id)
     return TokenOut(access_token=token, expires_in=services.settings.jwt_ttl_seconds,
