@@ -242,3 +242,14 @@ def test_cli_scaffold_dry_run_refusal_and_summary(tmp_path: Path) -> None:
     r = runner.invoke(app, ["scaffold", str(bad), "-o", str(tmp_path / "other")])
     assert r.exit_code == 2 and "Traceback" not in r.output
     assert not (tmp_path / "other").exists()
+
+
+@pytest.mark.parametrize("spec_path", sorted(p for p in EXAMPLES.glob("*.yaml")
+                                             if p.name != "bad.yaml"), ids=lambda p: p.stem)
+def test_every_example_scaffolds_to_valid_python(spec_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "svc"
+    paths = generate(spec_path, out)
+    for p in paths:
+        if p.suffix == ".py":
+            ast.parse(p.read_text(encoding="utf-8"), filename=str(p))
+    tomllib.loads((out / "pyproject.toml").read_text())
