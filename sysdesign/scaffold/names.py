@@ -110,4 +110,4 @@ def pycomment(value: Any, indent: int = 4, width: int = 96) -> str:
 def markdown(value: Any) -> str:
     """Inline Markdown text: one line, Markdown/HTML metacharacters escaped."""
     text = re.sub(r"[\x00-\x1f\x7f]+", " ", str(value))
-    return re.sub(r"([\\`*_{}\[\]()<>#+!|])", r"\\\1", text)
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
