@@ -110,6 +110,10 @@ DEFAULTS: tuple[Assumption, ...] = (
        "Read:write ratio below which a system counts as write-heavy (queue the writes).",
        "More writes than reads: ingestion dominates, as in sensor networks."),
     # --- fan-out ------------------------------------------------------------------------
+    _A("timeline_length", 800, "count", "cache",
+       "Entries kept per cached home timeline (older pages come from the database).",
+       "Twitter's 2013 'Timelines at Scale' talk: home timelines kept to ~800 entries in "
+       "Redis; few readers scroll further."),
     _A("worker_inserts_per_second", 20000, "inserts/s", "capacity",
        "Timeline inserts per second one fan-out worker performs (pipelined Redis ZADDs).",
        "Redis serves ~100K simple ops/s per core; pipelined fan-out writes a few tens of "
