@@ -120,3 +120,29 @@ def test_version_and_usage_error():
     assert "sysdesign" in run("--version").stdout
     r = run("estimate", TWITTER, "--format", "xml")
     assert r.exit_code == 2
+
+
+def test_commands_work_without_click_installed(tmp_path):
+    """typer >= 0.26 vendors click: a base install has no `click`, so nothing may import it."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys
+sys.modules["click"] = None  # as if not installed
+from typer.testing import CliRunner
+from sysdesign.cli import COMMANDS, app
+r = CliRunner()
+for name, _, _ in COMMANDS:
+    res = r.invoke(app, [name, "--help"])
+    assert res.exit_code == 0, (name, res.output, res.exception)
+res = r.invoke(app, ["init", "--example", "twitter", {str(tmp_path / 'tw.yaml')!r}])
+assert res.exit_code == 0, (res.output, res.exception)
+res = r.invoke(app, ["practice", "--no-input", "--count", "2", "--seed", "1", "--no-progress"])
+assert res.exit_code == 0, (res.output, res.exception)
+res = r.invoke(app, ["walkthrough", {TWITTER!r}, "--no-input"])
+assert res.exit_code == 0, (res.output, res.exception)
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]

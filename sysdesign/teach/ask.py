@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import click
 import typer
 
 from sysdesign.teach.grading import KIND_HINTS, parse_answer
@@ -33,7 +32,13 @@ class Reply:
 def _abort_types() -> tuple[type[BaseException], ...]:
     """Abort as raised by typer.prompt: click's, or typer's own in typer versions that vendor
     their click layer."""
-    types: list[type[BaseException]] = [click.exceptions.Abort, EOFError]
+    types: list[type[BaseException]] = [EOFError]
+    try:  # older typer releases raise click's Abort; click is not a dependency of ours
+        import click
+
+        types.append(click.exceptions.Abort)
+    except ImportError:
+        pass
     try:
         from typer.exceptions import Abort as TyperAbort  # type: ignore[attr-defined]
 
