@@ -215,47 +215,97 @@ def run_wrk(wrk: str, url: str, script: Path, duration: int, connections: int,
     }
 
 
-async def open_loop(base: str, rate: float, duration: float, read_tokens: list[str],
-                    write_tokens: list[str], write_share: float) -> dict[str, Any]:
-    """Requests started at a fixed rate (not waiting for answers): latency at a given load."""
-    import httpx
+async def _http_conn(host: str, port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    return await asyncio.open_connection(host, port)
 
+
+async def _http_call(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                     request: bytes) -> int:
+    """One HTTP/1.1 request on a kept-alive connection; the status code."""
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    if length:
+        await reader.readexactly(length)
+    return status
+
+
+async def open_loop(base: str, rate: float, duration: float, read_tokens: list[str],
+                    write_tokens: list[str], write_share: float,
+                    connections: int = 64) -> dict[str, Any]:
+    """Requests scheduled at a fixed rate, whatever the answers do (open loop).
+
+    Latency runs from each request's *scheduled* time to its answer, so a request that waits
+    for a free connection counts that wait (no coordinated omission). Plain HTTP/1.1 on
+    kept-alive loopback connections: the generator costs little CPU, so on a small machine it
+    does not starve the service it measures.
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
     rng = random.Random(3)
     lat: dict[str, list[float]] = {"read": [], "write": []}
     errors = {"read": 0, "write": 0}
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
-    async with httpx.AsyncClient(base_url=base, timeout=10, limits=limits) as client:
+    queue: asyncio.Queue = asyncio.Queue()
+    loop = asyncio.get_running_loop()
 
-        async def one(kind: str, token: str, n: int) -> None:
-            t0 = time.perf_counter()
-            h = {"Authorization": f"Bearer {token}"}
+    def request(kind: str, token: str, n: int) -> bytes:
+        auth = f"Authorization: Bearer {token}\r\n"
+        if kind == "read":
+            return (f"GET /api/v1/timeline HTTP/1.1\r\nHost: {host}\r\n{auth}\r\n").encode()
+        body = json.dumps({"text": f"open loop {n}"}).encode()
+        return (f"POST /api/v1/tweets HTTP/1.1\r\nHost: {host}\r\n{auth}"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+                ).encode() + body
+
+    async def worker() -> None:
+        conn = None
+        while True:
+            job = await queue.get()
+            if job is None:
+                break
+            due, kind, payload = job
             try:
-                if kind == "read":
-                    r = await client.get("/api/v1/timeline", headers=h)
-                else:
-                    r = await client.post("/api/v1/tweets", json={"text": f"open loop {n}"},
-                                          headers=h)
-                ok = r.status_code < 400
-            except httpx.HTTPError:
+                if conn is None:
+                    conn = await _http_conn(host, port)
+                status = await asyncio.wait_for(_http_call(*conn, payload), 10)
+                ok = status < 400
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
                 ok = False
+                if conn is not None:
+                    conn[1].close()
+                conn = None
             if ok:
-                lat[kind].append(time.perf_counter() - t0)
+                lat[kind].append(loop.time() - due)
             else:
                 errors[kind] += 1
+        if conn is not None:
+            conn[1].close()
 
-        tasks = []
-        start = time.perf_counter()
-        n = 0
-        while (now := time.perf_counter() - start) < duration:
-            due = int(now * rate) + 1
-            while n < due:
-                kind = "write" if rng.random() < write_share else "read"
-                token = rng.choice(write_tokens if kind == "write" else read_tokens)
-                tasks.append(asyncio.create_task(one(kind, token, n)))
-                n += 1
-            await asyncio.sleep(0.002)
-        sent_rate = n / (time.perf_counter() - start)
-        await asyncio.gather(*tasks)
+    workers = [asyncio.create_task(worker()) for _ in range(connections)]
+    start = loop.time()
+    n = 0
+    while (now := loop.time() - start) < duration:
+        due_count = int(now * rate) + 1
+        while n < due_count:
+            kind = "write" if rng.random() < write_share else "read"
+            token = rng.choice(write_tokens if kind == "write" else read_tokens)
+            queue.put_nowait((start + n / rate, kind, request(kind, token, n)))
+            n += 1
+        await asyncio.sleep(min(0.002, max(0.0, start + n / rate - loop.time())))
+    sent_rate = n / (loop.time() - start)
+    for _ in workers:
+        queue.put_nowait(None)
+    _, pending = await asyncio.wait(workers, timeout=duration + 30)
+    for task in pending:  # a saturated service: what is still queued is unfinished
+        task.cancel()
+    if pending:
+        await asyncio.wait(pending, timeout=5)
 
     def pct(xs: list[float], q: float) -> float | None:
         if not xs:
@@ -268,7 +318,28 @@ async def open_loop(base: str, rate: float, duration: float, read_tokens: list[s
         **{f"{k}_{name}": pct(v, q) for k, v in lat.items()
            for name, q in (("p50_ms", 0.5), ("p95_ms", 0.95), ("p99_ms", 0.99))},
         "reads": len(lat["read"]), "writes": len(lat["write"]), "errors": errors,
+        "unfinished": n - len(lat["read"]) - len(lat["write"]) - sum(errors.values()),
+        "connections": connections,
     }
+
+
+def run_async(coro: Any) -> Any:
+    """asyncio.run, on uvloop when it is installed (a cheaper load generator)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
+
+
+def server_flags() -> list[str]:
+    """uvicorn's event loop and HTTP parser: uvloop and httptools when installed (what the
+    generated service's deployment files run), for the service and the baseline alike."""
+    import importlib.util
+
+    if importlib.util.find_spec("uvloop") and importlib.util.find_spec("httptools"):
+        return ["--loop", "uvloop", "--http", "httptools"]
+    return ["--loop", "asyncio", "--http", "h11"]
 
 
 def redis_client(url: str):
@@ -346,7 +417,9 @@ def main() -> int:
             asyncio.run(seed(pg.url, args.users, edges, threshold, args.tweets))
             graph["seed_seconds"] = round(time.perf_counter() - t0, 1)
             results["graph"] = graph
-            (port,) = stack.start_api(1)
+            flags = server_flags()
+            results["server_flags"] = " ".join(flags)
+            (port,) = stack.start_api(1, flags)
             stack.start_workers(1)
             base = f"http://127.0.0.1:{port}"
 
@@ -356,7 +429,7 @@ def main() -> int:
             bare_port = free_port()
             bare = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "bare_app:app", "--host", "127.0.0.1",
-                 "--port", str(bare_port), "--no-access-log"], cwd=work / "bare",
+                 "--port", str(bare_port), "--no-access-log", *flags], cwd=work / "bare",
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             wait_http(f"http://127.0.0.1:{bare_port}/ping", procs=[bare])
             log("baseline: bare FastAPI endpoint ...")
@@ -457,7 +530,7 @@ def main() -> int:
             q = est.to_dict()["qps"]
             write_share = q["write"] / (q["read"] + q["write"])
             log(f"open loop at {rate:.0f} req/s (per-server peak load) ...")
-            ol = asyncio.run(open_loop(base, rate, args.duration, mint_tokens(hot_users + pool[
+            ol = run_async(open_loop(base, rate, args.duration, mint_tokens(hot_users + pool[
                 600:1100]), post_tokens[:500], write_share))
             ol["target_rps"] = rate
             ol["target_why"] = sizing["per_replica_peak_qps"]["why"]
@@ -469,7 +542,7 @@ def main() -> int:
             # gives at a load it can carry, whatever the estimate assumed.
             half = round(results["timeline_hit"]["rps"] / 2, 1)
             log(f"open loop at {half:.0f} req/s (half the measured hit throughput) ...")
-            ol2 = asyncio.run(open_loop(base, half, args.duration, mint_tokens(hot_users + pool[
+            ol2 = run_async(open_loop(base, half, args.duration, mint_tokens(hot_users + pool[
                 600:1100]), post_tokens[500:1000], write_share))
             ol2["target_rps"] = half
             ol2["target_why"] = "half the measured cache-hit throughput of one process"
@@ -503,7 +576,7 @@ def _stream_names(project: Path) -> tuple[str, str]:
 def report(r: dict[str, Any]) -> None:
     bare = r["bare"]["rps"]
     print(f"cores: {r['cores']}   spec: {r['spec']}   load average before "
-          f"{r['loadavg_before']}, after {r['loadavg_after']}")
+          f"{r['loadavg_before']}, after {r['loadavg_after']}   uvicorn {r['server_flags']}")
     g = r["graph"]
     print(f"graph: {g['users']} users, {g['follows']} follows, mean {g['mean_followers']} "
           f"followers, median {g['median_followers']}, top {g['top5_followers']} "
@@ -532,6 +605,8 @@ def report(r: dict[str, Any]) -> None:
               f"ms ({ol['reads']} ok, {ol['errors']['read']} errors)")
         print(f"  writes p50 {ol['write_p50_ms']} p95 {ol['write_p95_ms']} p99 "
               f"{ol['write_p99_ms']} ms ({ol['writes']} ok, {ol['errors']['write']} errors)")
+        if ol["unfinished"]:
+            print(f"  {ol['unfinished']} requests still unanswered when the run was cut off")
     print(f"spec SLOs: {r['per_server_load']['slo']}")
     print(f"ratio timeline-hit / bare: {r['timeline_hit']['rps'] / bare:.2f} "
           f"(target >= 0.50)")

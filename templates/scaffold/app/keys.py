@@ -41,8 +41,23 @@ class Keys:
         return f"{self.prefix}:timeline:" + _tag(int(user_id))
 
     def tweet(self, tweet_id: int) -> str:
-        """Cached tweet body (JSON string)."""
+        """Cached tweet body: the exact JSON bytes the API returns for it."""
         return f"{self.prefix}:tweet:{int(tweet_id)}"
+
+    def followed_celebrities(self, user_id: int) -> str:
+        """Set of the authors a user follows whose tweets are pulled at read time (celebrities).
+
+        Same hash tag as the user's timeline: one read of both stays in one Cluster slot.
+        """
+        return f"{self.prefix}:celebs:" + _tag(int(user_id))
+
+    def celebrity_tweets(self, author_id: int) -> str:
+        """A celebrity's recent pulled tweets: sorted set shaped like a timeline."""
+        return f"{self.prefix}:celebtweets:" + _tag(int(author_id))
+
+    def celebrity_announced(self, author_id: int) -> str:
+        """Marker: every follower's cached celebrity set has been told about this author."""
+        return f"{self.prefix}:celebknown:" + _tag(int(author_id))
 
     def rate_limit(self, route_class: str, subject: str) -> str:
         """Token bucket of one subject (user:<id> or ip:<address>) for one route class."""

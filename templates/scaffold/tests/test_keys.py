@@ -12,6 +12,9 @@ def test_key_shapes_are_pinned() -> None:
     k = Keys("svc")
     assert k.timeline(42) == "svc:timeline:{42}"
     assert k.tweet(7) == "svc:tweet:7"
+    assert k.followed_celebrities(42) == "svc:celebs:{42}"
+    assert k.celebrity_tweets(3) == "svc:celebtweets:{3}"
+    assert k.celebrity_announced(3) == "svc:celebknown:{3}"
     assert k.rate_limit("write", "user:42") == "svc:ratelimit:write:{user:42}"
     assert k.stream() == "svc:events"
     assert k.consumer_group() == "svc:fanout"
@@ -25,8 +28,16 @@ def test_members_sort_like_ids_and_round_trip() -> None:
 def test_keys_do_not_collide() -> None:
     k = Keys("svc")
     keys = {k.timeline(1), k.timeline(11), k.tweet(1), k.stream(), k.consumer_group(),
-            k.rate_limit("read", "user:1"), k.rate_limit("write", "user:1")}
-    assert len(keys) == 7
+            k.rate_limit("read", "user:1"), k.rate_limit("write", "user:1"),
+            k.followed_celebrities(1), k.celebrity_tweets(1), k.celebrity_announced(1)}
+    assert len(keys) == 10
+
+
+def test_a_user_s_read_keys_share_a_cluster_slot() -> None:
+    """The first round trip of a timeline read touches one hash tag."""
+    k = Keys("svc")
+    tag = k.timeline(42)[k.timeline(42).index("{"):]
+    assert k.followed_celebrities(42).endswith(tag)
 
 
 async def test_the_fan_out_writes_where_the_reader_reads(client: AsyncClient, register) -> None:
@@ -41,6 +52,34 @@ async def test_the_fan_out_writes_where_the_reader_reads(client: AsyncClient, re
         assert member(99) in cache._zsets[key]
     else:
         assert await cache.redis.zscore(key, member(99)) == 1_000
+
+
+async def test_the_worker_s_celebrity_writes_are_where_the_reader_reads(
+    client: AsyncClient,
+) -> None:
+    cache = client.services.cache
+    await cache.celebrity_fill(8, [])
+    await cache.celebrity_push(8, 77, 2_000)
+    await cache.followed_celebrities_fill(5, [])
+    await cache.followed_celebrities_add([5], 8)
+    await cache.tweets_put({77: b'{"id":77}'})
+    read = await cache.home_read(5, None, 10)
+    assert read.celebrities == [8]
+    pulled = await cache.celebrity_read([8], None, 10, [77])
+    page = pulled.pages[8]
+    assert page is not None and page.entries == [(2_000, 77)]
+    assert pulled.bodies == {77: b'{"id":77}'}
+
+
+async def test_incomplete_sets_are_not_hits(client: AsyncClient) -> None:
+    """Sets that were only added to (never built from the database) read as misses."""
+    cache = client.services.cache
+    await cache.followed_celebrities_add([9], 8)
+    await cache.celebrity_push(10, 1, 1)
+    assert (await cache.home_read(9, None, 10)).celebrities is None
+    assert (await cache.celebrity_read([10], None, 10, [])).pages[10] is None
+    await cache.followed_celebrities_fill(9, [4])
+    assert (await cache.home_read(9, None, 10)).celebrities == [4, 8]  # union, not replace
 
 
 async def test_trim_keeps_the_newest_and_the_sentinel(client: AsyncClient) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+import contextlib
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.deps import get_services, get_session, require_self, user_limited
+from app.cache import CacheUnavailable
 from app.models import Tweet, User, to_ms
 from app.outbox import TWEET_CREATED, add_event
 from app.schemas import Page, TweetIn, TweetOut
@@ -13,12 +16,15 @@ from app.services import Services
 from app.spec_routes import SPEC_ROUTES
 from app.timeline import (
     BadCursor,
-    home_timeline,
+    LazySession,
+    home_timeline_json,
     load_tweets,
     parse_cursor,
-    tweet_dict,
+    tweet_json,
     user_tweets,
 )
+
+JSON = "application/json"
 
 router = APIRouter(prefix="/api/v1", tags=["tweets"])
 # The spec's own endpoint paths (app/spec_routes.py), mounted as given.
@@ -42,13 +48,22 @@ def _cursor(cursor: str | None):  # type: ignore[no-untyped-def]
         raise HTTPException(422, str(exc)) from exc
 
 
+async def _home_page(services: Services, me: int, cursor: str | None,
+                     limit: int | None) -> Response:
+    """The home timeline page as JSON bytes. No session up front: a cache hit needs none."""
+    before, n = _cursor(cursor), _limit(services, limit)
+    async with LazySession(services.sessionmaker) as db:
+        body = await home_timeline_json(services, db, me, before, n)
+    return Response(body, media_type=JSON)
+
+
 @router.post("/tweets", status_code=status.HTTP_201_CREATED, response_model=TweetOut)
 async def post_tweet(
     body: TweetIn,
     me: int = Depends(user_limited("write")),
     services: Services = Depends(get_services),
     session: AsyncSession = Depends(get_session),
-) -> dict:
+) -> Response:
     async with session.begin():
         author = await session.get(User, me)
         if author is None:
@@ -66,7 +81,11 @@ async def post_tweet(
         username = author.username
     if services.relay is not None:
         services.relay.notify()
-    return tweet_dict(tweet, username)
+    body = tweet_json(tweet, username)
+    # Warm the body for the followers' first reads; best effort (a miss reads the database).
+    with contextlib.suppress(CacheUnavailable):
+        await services.cache.tweets_put({tweet.id: body})
+    return Response(body, status_code=status.HTTP_201_CREATED, media_type=JSON)
 
 
 @router.get("/tweets/{tweet_id}", response_model=TweetOut)
@@ -88,12 +107,8 @@ async def my_timeline(
     limit: int | None = Query(default=None),
     me: int = Depends(user_limited("read")),
     services: Services = Depends(get_services),
-    session: AsyncSession = Depends(get_session),
-) -> Page:
-    items, next_cursor = await home_timeline(
-        services, session, me, _cursor(cursor), _limit(services, limit)
-    )
-    return Page(items=items, next_cursor=next_cursor)
+) -> Response:
+    return await _home_page(services, me, cursor, limit)
 
 
 @router.get("/users/{user_id}/timeline", response_model=Page)
@@ -103,13 +118,9 @@ async def user_home_timeline(
     limit: int | None = Query(default=None),
     me: int = Depends(user_limited("read")),
     services: Services = Depends(get_services),
-    session: AsyncSession = Depends(get_session),
-) -> Page:
+) -> Response:
     require_self(user_id, me)
-    items, next_cursor = await home_timeline(
-        services, session, me, _cursor(cursor), _limit(services, limit)
-    )
-    return Page(items=items, next_cursor=next_cursor)
+    return await _home_page(services, me, cursor, limit)
 
 
 @router.get("/users/{user_id}/tweets", response_model=Page)
@@ -136,17 +147,13 @@ async def _spec_timeline(
     limit: int | None = Query(default=None),
     me: int = Depends(user_limited("read")),
     services: Services = Depends(get_services),
-    session: AsyncSession = Depends(get_session),
-) -> Page:
+) -> Response:
     for value in request.path_params.values():  # at most one: the user whose timeline it is
         try:
             require_self(int(value), me)
         except ValueError as exc:
             raise HTTPException(422, "the user id in the path must be a number") from exc
-    items, next_cursor = await home_timeline(
-        services, session, me, _cursor(cursor), _limit(services, limit)
-    )
-    return Page(items=items, next_cursor=next_cursor)
+    return await _home_page(services, me, cursor, limit)
 
 
 for _route in SPEC_ROUTES:

@@ -14,6 +14,7 @@ from app.cache import CacheUnavailable
 from app.models import Follow, Like, Tweet, User
 from app.schemas import UserOut
 from app.services import Services
+from app.timeline import has_pulled_tweets
 
 router = APIRouter(prefix="/api/v1", tags=["users"])
 
@@ -88,6 +89,12 @@ async def follow(
     except IntegrityError:
         await session.rollback()  # a concurrent request created it: following either way
     await _forget_timeline(services, me)
+    # A celebrity (an author with pulled tweets) joins the follower's cached set. Added, not
+    # rebuilt: a read rebuilding the set from before this follow unions with it, so the
+    # addition cannot be lost.
+    if (await session.execute(select(has_pulled_tweets(target_id)))).scalar():
+        with contextlib.suppress(CacheUnavailable):
+            await services.cache.followed_celebrities_add([me], target_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -110,6 +117,8 @@ async def unfollow(
                               .values(following_count=User.following_count - 1))
     await session.commit()
     await _forget_timeline(services, me)
+    with contextlib.suppress(CacheUnavailable):
+        await services.cache.followed_celebrities_remove(me, target_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
