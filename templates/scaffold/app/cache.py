@@ -35,6 +35,20 @@ Entry = tuple[int, int]  # (score ms, tweet id): sorts newest-first when reverse
 
 _SENTINEL_BYTES = TIMELINE_SENTINEL.encode()
 
+#: The first round trip of a home-timeline read as one script: both keys carry the user's hash
+#: tag, so it stays in one Redis Cluster slot. One command instead of a four-command pipeline
+#: is most of the client-side cost of a cache hit.
+HOME_READ_LUA = """
+local celebs = redis.call('SMEMBERS', KEYS[2])
+if not redis.call('ZSCORE', KEYS[1], ARGV[3]) then
+  return {-1, {}, celebs}
+end
+local card = redis.call('ZCARD', KEYS[1])
+local rows = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], 0, 'WITHSCORES', 'LIMIT', 0,
+                        ARGV[2])
+return {card, rows, celebs}
+"""
+
 
 class CacheUnavailable(Exception):
     """The cache could not be reached; callers fall back to the database."""
@@ -170,10 +184,40 @@ def _page_from_rows(
     return _MORE
 
 
+@dataclass
+class _HotPage:
+    """A celebrity's newest entries, kept in process memory for a moment (see RedisCache)."""
+
+    entries: list[Entry]  # newest first
+    size: int
+    expires: float
+
+    def page(self, before: Entry | None, limit: int) -> TimelinePage | None:
+        """The page, when this copy is deep enough to answer it exactly."""
+        out = [e for e in self.entries if before is None or e < before][:limit]
+        if len(out) >= limit or len(self.entries) >= self.size:
+            return TimelinePage(out, self.size)
+        return None
+
+
 class RedisCache(Cache):
-    def __init__(self, redis: Any, keys: Keys, **kw: int):
+    """Redis, plus one in-process layer for celebrities' recent tweets.
+
+    Every follower of a celebrity reads the same sorted set: a hot key. Each API process keeps
+    what it read of it for ``local_ms`` milliseconds (CELEBRITY_LOCAL_CACHE_MS; 0 turns this
+    off), so a new celebrity tweet reaches readers up to that much later than the worker pushes
+    it, and a hit on a celebrity's followers costs no Redis call for the pulled part.
+    """
+
+    def __init__(self, redis: Any, keys: Keys, local_ms: int = 0, local_depth: int = 100,
+                 local_max: int = 10_000, **kw: int):
         super().__init__(keys, **kw)
         self.redis = redis
+        self.local_ms = local_ms
+        self.local_depth = local_depth
+        self.local_max = local_max
+        self._local: dict[int, _HotPage] = {}
+        self._home_script = redis.register_script(HOME_READ_LUA)
 
     async def _run(self, coro: Any) -> Any:
         from redis.exceptions import RedisError
@@ -249,11 +293,14 @@ class RedisCache(Cache):
     async def home_read(self, user_id: int, before: Entry | None, limit: int) -> HomeRead:
         key = self.keys.timeline(user_id)
         chunk = limit + 16
-        pipe = self.redis.pipeline(transaction=False)
-        self._page_commands(pipe, key, before, 0, chunk)
-        pipe.smembers(self.keys.followed_celebrities(user_id))
-        sentinel, card, rows, celebs = await self._run(pipe.execute())
-        page = _page_from_rows(sentinel, card, rows, before, limit, chunk)
+        max_score = "+inf" if before is None else before[0]
+        card, flat, celebs = await self._run(self._home_script(
+            keys=[key, self.keys.followed_celebrities(user_id)],
+            args=[max_score, chunk, TIMELINE_SENTINEL]))
+        if card < 0:
+            return HomeRead(None, _members(celebs))
+        rows = [(flat[i], float(flat[i + 1])) for i in range(0, len(flat), 2)]
+        page = _page_from_rows(True, card, rows, before, limit, chunk)
         if page is _MORE:
             page = await self._zpage(key, before, limit)
         return HomeRead(page, _members(celebs))  # type: ignore[arg-type]
@@ -261,19 +308,48 @@ class RedisCache(Cache):
     async def celebrity_read(
         self, author_ids: list[int], before: Entry | None, limit: int, body_ids: list[int]
     ) -> CelebrityRead:
-        chunk = limit + 16
-        pipe = self.redis.pipeline(transaction=False)
+        out = CelebrityRead()
+        now = time.monotonic()
+        wanted = []
         for a in author_ids:
-            self._page_commands(pipe, self.keys.celebrity_tweets(a), before, 0, chunk)
+            hot = self._local.get(a)
+            page = hot.page(before, limit) if hot is not None and hot.expires > now else None
+            if page is None:
+                wanted.append(a)
+            else:
+                out.pages[a] = page
+        if not wanted and not body_ids:
+            return out
+        # Read deep enough that later pages and other limits are answered locally too.
+        depth = max(limit, self.local_depth)
+        chunk = depth + 16
+        pipe = self.redis.pipeline(transaction=False)
+        for a in wanted:
+            self._page_commands(pipe, self.keys.celebrity_tweets(a), None if self.local_ms
+                                else before, 0, chunk if self.local_ms else limit + 16)
         if body_ids:
             pipe.mget([self.keys.tweet(t) for t in body_ids])
         res = await self._run(pipe.execute())
-        out = CelebrityRead()
-        for i, a in enumerate(author_ids):
-            page = _page_from_rows(*res[3 * i: 3 * i + 3], before, limit, chunk)
-            if page is _MORE:
+        for i, a in enumerate(wanted):
+            sentinel, card, rows = res[3 * i: 3 * i + 3]
+            if not self.local_ms:
+                page = _page_from_rows(sentinel, card, rows, before, limit, limit + 16)
+                if page is _MORE:
+                    page = await self._zpage(self.keys.celebrity_tweets(a), before, limit)
+                out.pages[a] = page  # type: ignore[assignment]
+                continue
+            if sentinel is None:
+                out.pages[a] = None
+                continue
+            hot = _HotPage([(int(sc), tweet_id_of(m)) for m, sc in rows], max(0, int(card) - 1),
+                           time.monotonic() + self.local_ms / 1000)
+            if len(self._local) >= self.local_max:
+                self._local.clear()
+            self._local[a] = hot
+            page = hot.page(before, limit)
+            if page is None:  # deeper than the local copy: ask Redis for exactly this page
                 page = await self._zpage(self.keys.celebrity_tweets(a), before, limit)
-            out.pages[a] = page  # type: ignore[assignment]
+            out.pages[a] = page
         if body_ids:
             out.bodies = {t: v for t, v in zip(body_ids, res[-1], strict=True) if v is not None}
         return out

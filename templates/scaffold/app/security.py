@@ -46,17 +46,33 @@ def create_access_token(settings: Settings, user_id: int) -> str:
     return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
 
 
+#: Tokens this process has verified: (secret, token) -> (user id, expiry). Checking an HS256
+#: signature costs more than the rest of a cached timeline read, and a token never changes, so
+#: the answer is reused until the token expires. Bounded: cleared when full.
+_verified: dict[tuple[str, str], tuple[int, int]] = {}
+VERIFIED_TOKENS_MAX = 50_000
+
+
 def decode_access_token(settings: Settings, token: str) -> int:
+    key = (settings.jwt_secret, token)
+    known = _verified.get(key)
+    if known is not None and time.time() < known[1]:
+        return known[0]
     try:
         claims = jwt.decode(
             token, settings.jwt_secret, algorithms=["HS256"],
             options={"require": ["exp", "iat", "sub"]},
         )
     except jwt.PyJWTError as exc:
+        _verified.pop(key, None)
         raise InvalidToken(str(exc)) from exc
     if claims.get("typ") != "access":
         raise InvalidToken("not an access token")
     try:
-        return int(claims["sub"])
+        user_id = int(claims["sub"])
     except (TypeError, ValueError) as exc:
         raise InvalidToken("bad subject") from exc
+    if len(_verified) >= VERIFIED_TOKENS_MAX:
+        _verified.clear()
+    _verified[key] = (user_id, int(claims["exp"]))
+    return user_id

@@ -55,7 +55,8 @@ class Services:
                 # Fail fast when Redis is down: callers fall back to the database.
                 retry=Retry(NoBackoff(), 0),
             )
-            cache: Cache = RedisCache(redis, keys, **ttl)
+            cache: Cache = RedisCache(redis, keys, local_ms=settings.celebrity_local_cache_ms,
+                                      local_depth=settings.max_page_size, **ttl)
             limiter: MemoryRateLimiter | RedisRateLimiter = RedisRateLimiter(redis, keys)
         else:
             cache = MemoryCache(keys, **ttl)

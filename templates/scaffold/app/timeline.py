@@ -1,20 +1,21 @@
 """Home timelines: cache first, hybrid push/pull, database fallback.
 
-Read path for GET /api/v1/timeline. A full cache hit is two pipelined Redis round trips (three
-when followed celebrities' tweets make the page) and opens no database session:
+Read path for GET /api/v1/timeline. A full cache hit is two Redis round trips (and one more for
+followed celebrities whose recent tweets this process has not read in the last
+CELEBRITY_LOCAL_CACHE_MS), and opens no database session:
 
-1. One round trip reads the user's cached timeline page (the pushed part, filled by the fan-out
-   worker) and the user's cached set of followed celebrities.
+1. One round trip (a script over the user's two keys) reads the cached timeline page (the
+   pushed part, filled by the fan-out worker) and the user's cached set of followed celebrities.
 2. The pulled part: recent tweets of followed authors that were not fanned out because they had
    more than CELEBRITY_THRESHOLD followers when posting (``tweets.fanout`` is false). Keying
    this on the tweet, not on the author's current follower count, means an author crossing the
    threshold in either direction loses no tweet: each tweet is in exactly one of the two parts.
-   The second round trip reads each followed celebrity's cached recent tweets, and the cached
-   bodies of the pushed page alongside.
+   Each followed celebrity's recent tweets come from its cached sorted set (one pipelined round
+   trip for all of them), or from this process's short-lived copy of it.
 3. Both parts are merged newest-first, deduplicated and cut to the page; the cursor is the last
    item's (time in ms, id), which orders tweets the same way in Redis and in SQL.
-4. Bodies are cached as the exact JSON the API returns; the page is assembled from those bytes
-   without decoding them.
+4. The page's bodies come in one MGET, cached as the exact JSON the API returns; the page is
+   assembled from those bytes without decoding them.
 
 Every cached piece that is missing (expired, never built, only pushed to) is rebuilt from the
 database and stored; if Redis is unreachable the request is answered from the database.
@@ -269,8 +270,7 @@ async def home_entries(
         return pushed, {}, True
 
     try:
-        pulled = await cache.celebrity_read(celebrities, before, limit,
-                                            [tid for _, tid in pushed])
+        pulled = await cache.celebrity_read(celebrities, before, limit, [])
     except CacheUnavailable:
         _count("celebrity", "error")
         session = await db()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import time
 
 import jwt
@@ -74,6 +75,21 @@ async def test_missing_bad_and_expired_tokens_are_401(client: AsyncClient, regis
                         "some other secret that is long enough", algorithm="HS256")
     r = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"})
     assert r.status_code == 401
+
+
+async def test_a_verified_token_still_expires(client: AsyncClient, register) -> None:
+    """Verified tokens are remembered for speed, but only until their expiry."""
+    user = await register("gina")
+    secret = client.services.settings.jwt_secret
+    now = time.time()
+    exp = int(now) + 1
+    token = jwt.encode({"sub": str(user.id), "iat": int(now), "exp": exp, "typ": "access"},
+                       secret, algorithm="HS256")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
+    assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
+    await asyncio.sleep(max(0.0, exp - time.time()) + 0.05)
+    assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
 
 
 def test_production_refuses_default_or_short_secret() -> None:

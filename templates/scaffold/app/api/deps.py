@@ -17,7 +17,8 @@ from app.services import Services
 bearer = HTTPBearer(auto_error=False)
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    # async: FastAPI runs a plain ``def`` dependency in a worker thread, a hop per request.
     return request.app.state.services
 
 
@@ -26,10 +27,7 @@ async def get_session(services: Services = Depends(get_services)) -> AsyncIterat
         yield session
 
 
-async def current_user_id(
-    creds: HTTPAuthorizationCredentials | None = Depends(bearer),
-    services: Services = Depends(get_services),
-) -> int:
+def _user_from(services: Services, creds: HTTPAuthorizationCredentials | None) -> int:
     if creds is None or creds.scheme.lower() != "bearer":
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "missing bearer token",
@@ -42,6 +40,13 @@ async def current_user_id(
             status.HTTP_401_UNAUTHORIZED, "invalid or expired token",
             headers={"WWW-Authenticate": "Bearer"},
         ) from exc
+
+
+async def current_user_id(
+    creds: HTTPAuthorizationCredentials | None = Depends(bearer),
+    services: Services = Depends(get_services),
+) -> int:
+    return _user_from(services, creds)
 
 
 def _limit_for(services: Services, route_class: str) -> Limit:
@@ -69,11 +74,17 @@ async def _check(services: Services, route_class: str, subject: str) -> None:
 
 
 def user_limited(route_class: str) -> Callable[..., Coroutine[Any, Any, int]]:
-    """Authenticated user id, after taking a token from that user's bucket for the class."""
+    """Authenticated user id, after taking a token from that user's bucket for the class.
+
+    One dependency rather than a chain (token -> user -> limit): each level of FastAPI's
+    dependency resolution costs time on every request, and this runs on every API call.
+    """
 
     async def dep(
-        user_id: int = Depends(current_user_id), services: Services = Depends(get_services)
+        request: Request, creds: HTTPAuthorizationCredentials | None = Depends(bearer)
     ) -> int:
+        services: Services = request.app.state.services
+        user_id = _user_from(services, creds)
         await _check(services, route_class, f"user:{user_id}")
         return user_id
 

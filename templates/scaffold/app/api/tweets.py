@@ -103,24 +103,24 @@ async def get_tweet(
 
 @router.get("/timeline", response_model=Page)
 async def my_timeline(
+    request: Request,
     cursor: str | None = Query(default=None, max_length=64),
     limit: int | None = Query(default=None),
     me: int = Depends(user_limited("read")),
-    services: Services = Depends(get_services),
 ) -> Response:
-    return await _home_page(services, me, cursor, limit)
+    return await _home_page(request.app.state.services, me, cursor, limit)
 
 
 @router.get("/users/{user_id}/timeline", response_model=Page)
 async def user_home_timeline(
+    request: Request,
     user_id: int,
     cursor: str | None = Query(default=None, max_length=64),
     limit: int | None = Query(default=None),
     me: int = Depends(user_limited("read")),
-    services: Services = Depends(get_services),
 ) -> Response:
     require_self(user_id, me)
-    return await _home_page(services, me, cursor, limit)
+    return await _home_page(request.app.state.services, me, cursor, limit)
 
 
 @router.get("/users/{user_id}/tweets", response_model=Page)
@@ -146,14 +146,13 @@ async def _spec_timeline(
     cursor: str | None = Query(default=None, max_length=64),
     limit: int | None = Query(default=None),
     me: int = Depends(user_limited("read")),
-    services: Services = Depends(get_services),
 ) -> Response:
     for value in request.path_params.values():  # at most one: the user whose timeline it is
         try:
             require_self(int(value), me)
         except ValueError as exc:
             raise HTTPException(422, "the user id in the path must be a number") from exc
-    return await _home_page(services, me, cursor, limit)
+    return await _home_page(request.app.state.services, me, cursor, limit)
 
 
 for _route in SPEC_ROUTES:
