@@ -173,7 +173,8 @@ class Estimate:
             "servers": {"app": int(self.servers_app.value)},
             "assumptions": dict(self.assumptions),
             "conventions": dict(self.conventions),
-            "work": {f.key: f.work for f in self.figures()},
+            "work": {f.key: f.work for f in self.figures()}
+            | {f.key: f.work for a in self.actions.values() for f in a.figures()},
         }
 
 
@@ -342,7 +343,8 @@ def estimate(spec: Spec) -> Estimate:
     storage_per_year = Figure(
         "storage.per_year", "Storage per year", per_year_v, "bytes",
         "per day x days per year",
-        f"{_b(per_day_v, kilo)}/day x {_n(days_per_year)} days = {_b(per_year_v, kilo)}")
+        f"{_b(per_day_v, kilo)}/day x {_n(days_per_year)} days = {_b(per_year_v, kilo)}",
+        "A year of growth: what disks, backups and index sizes must absorb each year.")
     retention_days = spec.storage.retention / day
     retention_v = per_day_v * retention_days
     years = retention_days / days_per_year
@@ -385,7 +387,8 @@ def estimate(spec: Spec) -> Estimate:
         "bandwidth.peak_ingress", "Peak ingress", ing_Bps * 8 * peak_factor, "bits/s",
         "ingress x peak factor",
         f"{q.fmt_bits_per_second(ing_Bps * 8)} x {_n(peak_factor)} = "
-        f"{q.fmt_bits_per_second(ing_Bps * 8 * peak_factor)}")
+        f"{q.fmt_bits_per_second(ing_Bps * 8 * peak_factor)}",
+        "Upload capacity the edge and load balancers must accept at the busiest hour.")
     peak_egress_bits = Figure(
         "bandwidth.peak_egress", "Peak egress", eg_Bps * 8 * peak_factor, "bits/s",
         "egress x peak factor",

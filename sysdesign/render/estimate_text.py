@@ -38,6 +38,12 @@ def to_markdown(est: Estimate, *, binary: bool = False, heading_level: int = 2) 
             f"{_display(a.egress_bytes_per_second, binary)} | "
             f"{_display(a.stored_bytes_per_day, binary)} |")
     lines.append("")
+    for name, a in est.actions.items():
+        lines += [f"{h}## Work for `{_md(name)}`", "", "| Figure | Value | Work |", "|---|---|---|"]
+        for f in a.figures():
+            lines.append(f"| {_md(f.label.split(': ', 1)[-1])} | {_md(_display(f, binary))} | "
+                         f"`{_md(f.work)}` |")
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -83,4 +89,13 @@ def print_table(est: Estimate, console: Any, *, binary: bool = False,
                     _display(a.egress_bytes_per_second, binary),
                     _display(a.stored_bytes_per_day, binary))
     console.print(per)
+    if show_work:
+        for name, a in est.actions.items():
+            t = Table(title=f"Work for {name} ({a.kind})", title_justify="left")
+            t.add_column("Figure", style="bold")
+            t.add_column("Value", justify="right", style="cyan")
+            t.add_column("Work", overflow="fold")
+            for f in a.figures():
+                t.add_row(f.label.split(": ", 1)[-1], _display(f, binary), f.work)
+            console.print(t)
     console.print(Text(_conventions_line(est), style="dim"))
