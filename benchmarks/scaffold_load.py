@@ -15,10 +15,15 @@ What it does, in one run on this machine:
   4. fan-out of one tweet to 10,000 followers: time from the POST until the last follower's
      cached timeline holds it (followers are pushed in id order, then all 10,000 are checked);
   5. an open-loop run at the per-server load the estimate assigns (peak QPS / api replicas),
-     with the spec's read/write mix, and the p95 of each compared with the spec's SLO.
-Prints every figure, the ratios to the baseline, and the core count. Bounded: every load phase
-runs for --duration seconds, traffic goes to 127.0.0.1 only, and all processes it started are
-stopped at the end.
+     with the spec's read/write mix, and the p95 of each compared with the spec's SLO. Requests
+     are scheduled at the fixed rate whatever the answers do, over kept-alive raw HTTP/1.1
+     connections (a cheap generator, so it does not starve the service on a small machine), and
+     latency runs from each request's scheduled time (no coordinated omission).
+The service and the baseline run under the same uvicorn flags: uvloop and httptools when they
+are installed, as the generated deployment files run it.
+Prints every figure, the ratios to the baseline, the core count and the load average.
+Bounded: every load phase runs for --duration seconds, traffic goes to 127.0.0.1 only, and all
+processes it started are stopped at the end.
 """
 
 from __future__ import annotations
