@@ -14,6 +14,7 @@ from httpx import AsyncClient
 from sqlalchemy import event, select
 
 from app.cache import MemoryCache
+from app.keys import member
 from app.models import Tweet
 from tests.conftest import eventually, timeline_ids
 
@@ -198,11 +199,43 @@ class TestCacheFirst:
                            lambda: _drop_all_for(client, reader, [star])) == expected
 
 
-async def _has(client: AsyncClient, user, tweet_id: int) -> bool:
+async def _in_sorted_set(client: AsyncClient, key: str, tweet_id: int) -> bool:
     cache = client.services.cache
-    key = client.services.keys.timeline(user.id)
-    from app.keys import member
-
     if isinstance(cache, MemoryCache):
         return member(tweet_id) in cache._zsets.get(key, {})
     return await cache.redis.zscore(key, member(tweet_id)) is not None
+
+
+async def _has(client: AsyncClient, user, tweet_id: int) -> bool:
+    return await _in_sorted_set(client, client.services.keys.timeline(user.id), tweet_id)
+
+
+class TestHotCelebrities:
+    """Each API process reuses a celebrity's recent tweets for CELEBRITY_LOCAL_CACHE_MS."""
+
+    @pytest.fixture
+    def settings_overrides(self) -> dict:
+        return {"celebrity_threshold": 2, "celebrity_local_cache_ms": 300}
+
+    async def test_a_new_celebrity_tweet_shows_within_the_local_time(
+        self, client: AsyncClient, register
+    ) -> None:
+        star, reader = await register("star"), await register("reader")
+        for u in (reader, await register("fan1"), await register("fan2")):
+            await _follow(client, u, star)
+        first = await _post(client, star, "first")
+        await eventually(lambda: client.services.cache.celebrity_announced(star.id))
+        assert await timeline_ids(client, reader) == [first]  # now held locally
+        second = await _post(client, star, "second")
+
+        key = client.services.keys.celebrity_tweets(star.id)
+        await eventually(lambda: _in_sorted_set(client, key, second))  # the worker stored it
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        await eventually(lambda: _first_is(client, reader, second), timeout=5)
+        assert loop.time() - start < 0.3 + 1.0
+        assert await timeline_ids(client, reader) == [second, first]
+
+
+async def _first_is(client: AsyncClient, user, tweet_id: int) -> bool:
+    return (await timeline_ids(client, user))[:1] == [tweet_id]
