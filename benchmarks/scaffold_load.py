@@ -337,12 +337,13 @@ def run_async(coro: Any) -> Any:
     return uvloop.run(coro)
 
 
-def server_flags() -> list[str]:
+def server_flags(plain: bool = False) -> list[str]:
     """uvicorn's event loop and HTTP parser: uvloop and httptools when installed (what the
-    generated service's deployment files run), for the service and the baseline alike."""
+    generated service's deployment files run), for the service and the baseline alike;
+    ``plain``: the pure-Python asyncio loop and h11 parser."""
     import importlib.util
 
-    if importlib.util.find_spec("uvloop") and importlib.util.find_spec("httptools"):
+    if not plain and importlib.util.find_spec("uvloop") and importlib.util.find_spec("httptools"):
         return ["--loop", "uvloop", "--http", "httptools"]
     return ["--loop", "asyncio", "--http", "h11"]
 
@@ -384,6 +385,8 @@ def main() -> int:
     ap.add_argument("--users", type=int, default=12_000)
     ap.add_argument("--tweets", type=int, default=20_000, help="seeded tweets")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--plain-server", action="store_true",
+                    help="run both servers on asyncio + h11 instead of uvloop + httptools")
     args = ap.parse_args()
     if args.users < 10_002:
         ap.error("--users must be at least 10,002 (one author with 10,000 followers)")
@@ -422,7 +425,7 @@ def main() -> int:
             asyncio.run(seed(pg.url, args.users, edges, threshold, args.tweets))
             graph["seed_seconds"] = round(time.perf_counter() - t0, 1)
             results["graph"] = graph
-            flags = server_flags()
+            flags = server_flags(args.plain_server)
             results["server_flags"] = " ".join(flags)
             (port,) = stack.start_api(1, flags)
             stack.start_workers(1)
