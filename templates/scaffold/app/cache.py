@@ -309,49 +309,49 @@ class RedisCache(Cache):
         self, author_ids: list[int], before: Entry | None, limit: int, body_ids: list[int]
     ) -> CelebrityRead:
         out = CelebrityRead()
+        local = self.local_ms > 0
         now = time.monotonic()
-        wanted = []
+        fetch: list[int] = []  # not held locally (or expired): read from Redis
+        deep: list[int] = []  # held, but the page lies beyond the local copy: read just the page
         for a in author_ids:
-            hot = self._local.get(a)
-            page = hot.page(before, limit) if hot is not None and hot.expires > now else None
-            if page is None:
-                wanted.append(a)
+            hot = self._local.get(a) if local else None
+            if hot is None or hot.expires <= now:
+                fetch.append(a)
+            elif (page := hot.page(before, limit)) is None:
+                deep.append(a)
             else:
                 out.pages[a] = page
-        if not wanted and not body_ids:
-            return out
-        # Read deep enough that later pages and other limits are answered locally too.
-        depth = max(limit, self.local_depth)
-        chunk = depth + 16
-        pipe = self.redis.pipeline(transaction=False)
-        for a in wanted:
-            self._page_commands(pipe, self.keys.celebrity_tweets(a), None if self.local_ms
-                                else before, 0, chunk if self.local_ms else limit + 16)
-        if body_ids:
-            pipe.mget([self.keys.tweet(t) for t in body_ids])
-        res = await self._run(pipe.execute())
-        for i, a in enumerate(wanted):
-            sentinel, card, rows = res[3 * i: 3 * i + 3]
-            if not self.local_ms:
-                page = _page_from_rows(sentinel, card, rows, before, limit, limit + 16)
-                if page is _MORE:
-                    page = await self._zpage(self.keys.celebrity_tweets(a), before, limit)
-                out.pages[a] = page  # type: ignore[assignment]
-                continue
-            if sentinel is None:
-                out.pages[a] = None
-                continue
-            hot = _HotPage([(int(sc), tweet_id_of(m)) for m, sc in rows], max(0, int(card) - 1),
-                           time.monotonic() + self.local_ms / 1000)
-            if len(self._local) >= self.local_max:
-                self._local.clear()
-            self._local[a] = hot
-            page = hot.page(before, limit)
-            if page is None:  # deeper than the local copy: ask Redis for exactly this page
-                page = await self._zpage(self.keys.celebrity_tweets(a), before, limit)
-            out.pages[a] = page
-        if body_ids:
-            out.bodies = {t: v for t, v in zip(body_ids, res[-1], strict=True) if v is not None}
+        if fetch or body_ids:
+            # With the local copy on, read the newest entries deep enough that later pages and
+            # other page sizes are answered from the copy too; without it, just this page.
+            chunk = (max(limit, self.local_depth) if local else limit) + 16
+            pipe = self.redis.pipeline(transaction=False)
+            for a in fetch:
+                self._page_commands(pipe, self.keys.celebrity_tweets(a),
+                                    None if local else before, 0, chunk)
+            if body_ids:
+                pipe.mget([self.keys.tweet(t) for t in body_ids])
+            res = await self._run(pipe.execute())
+            for i, a in enumerate(fetch):
+                sentinel, card, rows = res[3 * i: 3 * i + 3]
+                if local and sentinel is not None:
+                    hot = _HotPage([(int(sc), tweet_id_of(m)) for m, sc in rows],
+                                   max(0, int(card) - 1), now + self.local_ms / 1000)
+                    if len(self._local) >= self.local_max:
+                        self._local.clear()
+                    self._local[a] = hot
+                    page = hot.page(before, limit)
+                else:
+                    page = _page_from_rows(sentinel, card, rows, before, limit, chunk)
+                if (page is None and sentinel is not None) or page is _MORE:
+                    deep.append(a)
+                else:
+                    out.pages[a] = page  # type: ignore[assignment]
+            if body_ids:
+                out.bodies = {t: v for t, v in zip(body_ids, res[-1], strict=True)
+                              if v is not None}
+        for a in deep:
+            out.pages[a] = await self._zpage(self.keys.celebrity_tweets(a), before, limit)
         return out
 
     async def celebrity_push(self, author_id: int, tweet_id: int, score_ms: int) -> None:

@@ -214,24 +214,6 @@ async def _rebuilt_celebrity(
     return part
 
 
-async def pushed_entries(
-    services: Any, session: AsyncSession, user_id: int, before: Entry | None, limit: int
-) -> list[Entry]:
-    """The pushed part alone (cache first); kept for callers that want only that half."""
-    try:
-        page = await services.cache.timeline_page(user_id, before, limit)
-    except CacheUnavailable:
-        _count("timeline", "error")
-        return await db_pushed_entries(session, user_id, before, limit)
-    if page is None:
-        _count("timeline", "miss")
-        return await _rebuilt_timeline(services, given(session), user_id, before, limit)
-    _count("timeline", "hit")
-    if page.may_continue_in_db(limit, services.settings.timeline_length):
-        return await db_pushed_entries(session, user_id, before, limit)
-    return page.entries
-
-
 async def home_entries(
     services: Any, db: Db, user_id: int, before: Entry | None, limit: int
 ) -> tuple[list[Entry], dict[int, bytes], bool]:
@@ -365,14 +347,6 @@ async def home_timeline_json(
     entries, known, cache_ok = await home_entries(services, db, user_id, before, limit)
     bodies = await load_bodies(services, db, [tid for _, tid in entries], known, cache_ok)
     return page_json(bodies, _next_cursor(entries, limit))
-
-
-async def home_timeline(
-    services: Any, session: AsyncSession, user_id: int, before: Entry | None, limit: int
-) -> tuple[list[dict[str, Any]], str | None]:
-    """The same page as decoded items and the next cursor."""
-    page = json.loads(await home_timeline_json(services, given(session), user_id, before, limit))
-    return page["items"], page["next_cursor"]
 
 
 async def user_tweets(
