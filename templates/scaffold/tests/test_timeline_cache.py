@@ -239,3 +239,16 @@ class TestHotCelebrities:
 
 async def _first_is(client: AsyncClient, user, tweet_id: int) -> bool:
     return (await timeline_ids(client, user))[:1] == [tweet_id]
+
+
+async def test_celebrity_pages_beyond_the_local_copy(client: AsyncClient) -> None:
+    """Pages deeper than what a process keeps of a celebrity's tweets come from Redis, exact."""
+    cache = client.services.cache
+    entries = [(10_000 + i, i + 1) for i in range(300)][::-1]  # newest first
+    await cache.celebrity_fill(77, entries)
+    for at in (None, 50, 150, 290):
+        before = None if at is None else entries[at]
+        start = 0 if at is None else at + 1
+        for _ in range(2):  # the second read may come from the process's copy
+            page = (await cache.celebrity_read([77], before, 10, [])).pages[77]
+            assert page is not None and page.entries == entries[start:start + 10]
