@@ -82,6 +82,21 @@ async def test_incomplete_sets_are_not_hits(client: AsyncClient) -> None:
     assert (await cache.home_read(9, None, 10)).celebrities == [4, 8]  # union, not replace
 
 
+async def test_a_filled_set_and_a_push_agree_on_members(client: AsyncClient) -> None:
+    """A set built from the database and pushes into it name a tweet the same way."""
+    cache = client.services.cache
+    entries = [(5_000 - i, 1_000 - i) for i in range(50)]
+    await cache.timeline_fill(7, entries)
+    await cache.celebrity_fill(7, entries)
+    for score, tid in entries[:5]:
+        await cache.timeline_push([7], tid, score)
+        await cache.celebrity_push(7, tid, score)
+    page = await cache.timeline_page(7, None, 100)
+    assert page is not None and page.entries == entries and page.size == 50
+    pulled = (await cache.celebrity_read([7], None, 100, [])).pages[7]
+    assert pulled is not None and pulled.entries == entries
+
+
 async def test_trim_keeps_the_newest_and_the_sentinel(client: AsyncClient) -> None:
     cache = client.services.cache
     n = cache.timeline_length
