@@ -22,7 +22,7 @@ from typing import Any
 
 #: Timeline inserts per second one fan-out worker sustains: followers read from PostgreSQL in
 #: batches, each batch one pipelined ZADD+ZREMRANGEBYRANK+PEXPIRE round trip to Redis. The load
-#: benchmark measured about 16K/s for one worker on loopback (docs/deployment.md); 10K leaves room
+#: benchmark measured 16K-26K/s for one worker on loopback (docs/deployment.md); 10K leaves room
 #: for network round trips to a remote Redis and database.
 PER_WORKER_INSERTS_PER_SECOND = 10_000
 
@@ -423,7 +423,7 @@ def deployment_sizing(spec: Any, est: Any, design: Any = None) -> dict[str, Any]
             "default: scale out before a replica saturates at the peak load it was sized for")),
         "fanout_inserts_per_second": _setting(round(fanout_rate, 1), fanout_why),
         "per_worker_inserts_per_second": _setting(PER_WORKER_INSERTS_PER_SECOND, (
-            "measured ~16K/s per worker on loopback, planned at 10K; see docs/deployment.md")),
+            "measured 16K-26K/s per worker on loopback, planned at 10K; see docs/deployment.md")),
         "worker_replicas": _setting(workers, workers_why),
         "compose_worker_replicas": _setting(min(workers, COMPOSE_MAX_WORKER_REPLICAS), (
             f"worker replicas {workers}, capped at {COMPOSE_MAX_WORKER_REPLICAS} for one machine")),
