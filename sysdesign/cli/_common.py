@@ -18,6 +18,9 @@ from sysdesign.errors import SysdesignError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+SPEC_HELP = "Spec file (YAML), or - for stdin."
+
+
 class ExitCode:
     """Documented exit codes."""
 

@@ -6,21 +6,24 @@ from pathlib import Path
 
 import typer
 
-from sysdesign.cli._common import Format
+from sysdesign.cli._common import SPEC_HELP, Format
 
 
 def check_command(
-    spec: str = typer.Argument(..., help="Spec file (YAML), or - for stdin."),
+    spec: str = typer.Argument(..., metavar="SPEC", help=SPEC_HELP),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or markdown."),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail the check too (exit 1)."),
     select: list[str] = typer.Option(
-        [], "--select", help="Only these rule codes, prefixes or groups (e.g. CAP, AVL001, "
-        "cache). Repeatable or comma-separated."),
+        [], "--select", metavar="CODES",
+        help="Only these rule codes, prefixes or groups (e.g. CAP, AVL001, cache). Repeatable "
+        "or comma-separated."),
     ignore: list[str] = typer.Option(
-        [], "--ignore", help="Skip these rule codes, prefixes or groups. Repeatable or "
-        "comma-separated."),
-    set_: list[str] = typer.Option([], "--set", help="Override a field, e.g. users.dau=50M."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to a file."),
+        [], "--ignore", metavar="CODES",
+        help="Skip these rule codes, prefixes or groups. Repeatable or comma-separated."),
+    set_: list[str] = typer.Option([], "--set", metavar="FIELD=VALUE",
+                                   help="Override a field, e.g. users.dau=50M."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                       help="Write to a file."),
     force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
 ) -> None:
     """Check the design against capacity, storage, bandwidth, cache, availability, latency
@@ -57,9 +60,10 @@ def check_command(
 
 
 def design_command(
-    spec: str = typer.Argument(..., help="Spec file (YAML), or - for stdin."),
+    spec: str = typer.Argument(..., metavar="SPEC", help=SPEC_HELP),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or markdown."),
-    set_: list[str] = typer.Option([], "--set", help="Override a field, e.g. users.dau=50M."),
+    set_: list[str] = typer.Option([], "--set", metavar="FIELD=VALUE",
+                                   help="Override a field, e.g. users.dau=50M."),
 ) -> None:
     """Show the components the numbers call for, with the reason for each."""
     from sysdesign.cli._common import console

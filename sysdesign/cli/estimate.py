@@ -6,18 +6,20 @@ from pathlib import Path
 
 import typer
 
-from sysdesign.cli._common import Format
+from sysdesign.cli._common import SPEC_HELP, Format
 
 
 def estimate_command(
-    spec: str = typer.Argument(..., help="Spec file (YAML), or - for stdin."),
+    spec: str = typer.Argument(..., metavar="SPEC", help=SPEC_HELP),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or markdown."),
     set_: list[str] = typer.Option(
-        [], "--set", help="Override a field for a what-if, e.g. --set users.dau=50M (repeatable)."
+        [], "--set", metavar="FIELD=VALUE",
+        help="Override a field for a what-if, e.g. --set users.dau=50M (repeatable).",
     ),
     binary: bool = typer.Option(False, "--binary", help="Show sizes in KiB/MiB/GiB."),
     no_work: bool = typer.Option(False, "--no-work", help="Hide the work column in the table."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to a file."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                       help="Write to a file."),
     force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
 ) -> None:
     """Estimate QPS, storage, bandwidth, cache memory and servers, showing the work."""
