@@ -21,7 +21,7 @@ class RenderFormat(StrEnum):
 
 
 def diagram_command(
-    spec: str = typer.Argument(..., help="Spec file (YAML), or - for stdin."),
+    spec: str = typer.Argument(..., metavar="SPEC", help="Spec file (YAML), or - for stdin."),
     kind: Kind = typer.Option(
         Kind.architecture, "--kind", "-k",
         help="architecture (default), sequence (with --action), er, or all.",

@@ -14,7 +14,7 @@ class DocFormat(StrEnum):
 
 
 def doc_command(
-    spec: str = typer.Argument(..., help="Spec file (YAML), or - for stdin."),
+    spec: str = typer.Argument(..., metavar="SPEC", help="Spec file (YAML), or - for stdin."),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the document to FILE (default: stdout)."
     ),

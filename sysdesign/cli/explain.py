@@ -6,7 +6,8 @@ import typer
 
 
 def explain_command(
-    topic: list[str] = typer.Argument(None, help="Topic, e.g. caching, 'token bucket', p99. "
+    topic: list[str] = typer.Argument(None, metavar="TOPIC",
+                                      help="Topic, e.g. caching, 'token bucket', p99. "
                                       "Leave out to list every topic."),
     spec: str = typer.Option(None, "--spec", "-s",
                              help="Spec file: show where the concept appears in its numbers."),

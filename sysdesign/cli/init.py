@@ -8,7 +8,8 @@ import typer
 
 
 def init_command(
-    file: Path = typer.Argument(None, help="Where to write the spec (default: spec.yaml, or "
+    file: Path = typer.Argument(None, metavar="FILE",
+                                help="Where to write the spec (default: spec.yaml, or "
                                 "NAME.yaml with --example)."),
     example: str = typer.Option(None, "--example", "-e",
                                 help="Copy an example instead (twitter, url-shortener, ...). "

@@ -11,7 +11,8 @@ from sysdesign.cli._common import Format
 
 def assumptions_command(
     spec: str | None = typer.Argument(
-        None, help="Optional spec: show the values it uses, marking its overrides."),
+        None, metavar="SPEC",
+        help="Optional spec: show the values it uses, marking its overrides."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or markdown."),
 ) -> None:
     """List every default assumption with its value, unit and source."""

@@ -8,7 +8,7 @@ import typer
 
 
 def scaffold_command(
-    spec: str = typer.Argument(..., help="Spec file (YAML), or - for stdin."),
+    spec: str = typer.Argument(..., metavar="SPEC", help="Spec file (YAML), or - for stdin."),
     output: Path = typer.Option(..., "--output", "-o", help="Directory to create the project in."),
     force: bool = typer.Option(False, "--force", help="Replace a non-empty output directory."),
     dry_run: bool = typer.Option(False, "--dry-run", help="List the files, write nothing."),

@@ -10,7 +10,7 @@ from sysdesign.cli._common import Format
 
 
 def scale_command(
-    spec: str = typer.Argument(..., help="Spec file (YAML)."),
+    spec: str = typer.Argument(..., metavar="SPEC", help="Spec file (YAML)."),
     dau: str = typer.Option("1K..1B", "--dau",
                             help="A range (1K..1B: every power of ten) or a list (1K,50K,2M)."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or markdown."),

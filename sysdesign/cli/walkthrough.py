@@ -6,7 +6,7 @@ import typer
 
 
 def walkthrough_command(
-    spec: str = typer.Argument(..., help="Spec file (YAML)."),
+    spec: str = typer.Argument(..., metavar="SPEC", help="Spec file (YAML)."),
     step: int = typer.Option(1, "--step", min=1, max=8,
                              help="Start at step N: 1 requirements, 2 estimation, 3 API, "
                              "4 data model, 5 high-level design, 6 deep dive, 7 bottlenecks, "
