@@ -7,10 +7,8 @@ Formulas (also in docs/scaffold.md):
 - celebrity_threshold = users.followers.celebrity_threshold (default 10,000).
 - timeline_length = the assumption timeline_length when the assumptions table has one, else 800
   (the length Twitter's cached timelines were trimmed to).
-- rate limits, database pool: the deployment sizing's values when it is available (so nginx and
-  Kubernetes agree with the app), else the same formulas here: a user's daily actions of a kind
-  x peak_factor spread over one busy hour, per minute, with a floor; pool so that every process
-  fits PostgreSQL's max_connections.
+- rate limits, database pool, histogram buckets: the deployment sizing's values
+  (sysdesign.scaffold.sizing), so the app, nginx and Kubernetes agree.
 - fanout_batch_size = users.followers.average clamped to 100..1000: one Redis round trip carries
   an average author's whole follower list.
 - queue_max_length = one hour of peak fan-out write events (at least 10,000).
@@ -23,12 +21,10 @@ import re
 from typing import Any
 
 from sysdesign.scaffold.names import names_for
+from sysdesign.scaffold.sizing import _est_dict, _get, deployment_sizing
 
 DEFAULT_CELEBRITY_THRESHOLD = 10_000
 DEFAULT_TIMELINE_LENGTH = 800
-READ_FLOOR_PER_MINUTE = 120
-WRITE_FLOOR_PER_MINUTE = 30
-DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]
 _SAFE_PATH = re.compile(r"^/[A-Za-z0-9_./{}-]{0,200}$")
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -40,26 +36,12 @@ def _s(value: Any, why: str) -> dict[str, Any]:
     return {"value": value, "why": why}
 
 
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    if obj is None:
-        return default
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
 def _fmt(x: float) -> str:
     ax = abs(x)
     for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "K")):
         if ax >= div:
             return f"{x / div:.3g}{suffix}"
     return f"{x:.3g}"
-
-
-def _est_dict(est: Any) -> dict[str, Any]:
-    if est is None:
-        return {}
-    return est if isinstance(est, dict) else est.to_dict()
 
 
 def _assumption(spec: Any, est_d: dict[str, Any], key: str) -> Any:
@@ -116,32 +98,6 @@ def spec_routes(spec: Any) -> list[dict[str, Any]]:
     return routes
 
 
-def _rate_limits(spec: Any) -> dict[str, dict[str, Any]]:
-    actions = _get(spec, "actions", {}) or {}
-    peak = float(_get(_get(spec, "users"), "peak_factor", None) or 2.0)
-    out = {}
-    for kind, floor, burst_div in (("read", READ_FLOOR_PER_MINUTE, 4),
-                                   ("write", WRITE_FLOOR_PER_MINUTE, 6)):
-        daily = sum(float(_get(a, "per_user_per_day", 0.0) or 0.0)
-                    for a in actions.values() if _get(a, "kind") == kind)
-        from_spec = math.ceil(daily * peak / 60)
-        per_min = max(floor, from_spec)
-        out[f"rate_limit_{kind}_per_minute"] = _s(per_min, (
-            f"{kind} actions {_fmt(daily)}/user/day x peak_factor {_fmt(peak)} in one busy hour "
-            f"= {from_spec}/min, floor {floor}/min"))
-        out[f"rate_limit_{kind}_burst"] = _s(max(5, per_min // burst_div),
-                                             f"1/{burst_div} of the {kind} per-minute limit")
-    return out
-
-
-def _deployment(spec: Any, est: Any, design: Any) -> dict[str, Any] | None:
-    try:
-        from sysdesign.scaffold.sizing import deployment_sizing
-    except ImportError:
-        return None
-    return deployment_sizing(spec, est, design)
-
-
 def build_context(spec: Any, est: Any, design: Any = None) -> dict[str, Any]:
     """Everything the scaffold templates read. Pure: no I/O."""
     est_d = _est_dict(est)
@@ -150,7 +106,7 @@ def build_context(spec: Any, est: Any, design: Any = None) -> dict[str, Any]:
     description = names_for(str(_get(spec, "description", "") or ""))["display"]
     users = _get(spec, "users")
     followers = _get(users, "followers")
-    deploy = _deployment(spec, est, design)
+    deploy = deployment_sizing(spec, est, design)
 
     config: dict[str, dict[str, Any]] = {}
     celeb = _get(followers, "celebrity_threshold")
@@ -185,24 +141,10 @@ def build_context(spec: Any, est: Any, design: Any = None) -> dict[str, Any]:
     config["queue_max_length"] = _s(qlen, (
         f"one hour of peak fan-out events: {_fmt(fan_qps)}/s x 3600, at least 10K"))
 
-    if deploy is not None:
-        for key in ("rate_limit_read_per_minute", "rate_limit_read_burst",
-                    "rate_limit_write_per_minute", "rate_limit_write_burst",
-                    "db_pool_size", "db_max_overflow"):
-            if key in deploy:
-                config[key] = deploy[key]
-        if "histogram_buckets" in deploy:
-            config["histogram_buckets"] = deploy["histogram_buckets"]
-    for key, value in _rate_limits(spec).items():
-        config.setdefault(key, value)
-    if "db_pool_size" not in config:
-        servers = int((est_d.get("servers") or {}).get("app", 1) or 1)
-        per = max(3, (100 * 8 // 10 - 3) // max(1, 2 * servers))
-        config["db_pool_size"] = _s(max(2, per * 2 // 3), (
-            f"estimate servers.app {servers} (x2 for redundancy and workers) share PostgreSQL's "
-            "100 connections less 20% headroom"))
-        config["db_max_overflow"] = _s(per - max(2, per * 2 // 3), "rest of the same budget")
-    config.setdefault("histogram_buckets", _s(DEFAULT_BUCKETS, "standard latency buckets"))
+    for key in ("rate_limit_read_per_minute", "rate_limit_read_burst",
+                "rate_limit_write_per_minute", "rate_limit_write_burst",
+                "db_pool_size", "db_max_overflow", "histogram_buckets"):
+        config[key] = deploy[key]
 
     return {
         "names": names,
@@ -215,5 +157,5 @@ def build_context(spec: Any, est: Any, design: Any = None) -> dict[str, Any]:
             "app_servers": int((est_d.get("servers") or {}).get("app", 1) or 1),
             "followers_average": avg,
         },
-        "deploy": deploy or {},
+        "deploy": deploy,
     }
