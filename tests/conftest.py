@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,16 +16,16 @@ os.environ.setdefault("_TYPER_FORCE_DISABLE_TERMINAL", "1")
 os.environ.setdefault("NO_COLOR", "1")
 
 
-def require_binary(name: str, *candidates: str) -> str:
-    """Path of a binary the test needs. Skips locally when missing; fails in CI (CI is set)."""
-    for c in (name, *candidates):
-        found = shutil.which(c) or (c if os.path.isabs(c) and os.access(c, os.X_OK) else None)
-        if found:
-            return found
-    msg = f"{name} is not installed (run .ci/setup.sh)"
-    if os.environ.get("CI"):
-        pytest.fail(msg)
-    pytest.skip(msg)
+@pytest.fixture(scope="session")
+def mmdc_ready() -> None:
+    """Skip (fail when CI is set) unless mmdc and Chromium are installed."""
+    from sysdesign.render import mmdc
+    from tests.services import missing
+
+    if mmdc.find_mmdc() is None:
+        missing("mmdc (@mermaid-js/mermaid-cli)")
+    if mmdc.find_chromium() is None:
+        missing("chromium")
 
 
 def example_specs() -> list[Path]:

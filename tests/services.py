@@ -46,16 +46,21 @@ def find_binary(name: str) -> str | None:
     return None
 
 
-def require_binary(name: str) -> str:
-    """The binary's path; pytest.skip when missing, pytest.fail when the CI variable is set."""
+def missing(what: str) -> None:
+    """A test needs something absent: pytest.skip locally, pytest.fail when CI is set."""
     import pytest
 
+    msg = f"{what} is not installed"
+    if os.environ.get("CI"):
+        pytest.fail(f"{msg} (CI must install it: see .ci/setup.sh)")
+    pytest.skip(msg)
+
+
+def require_binary(name: str) -> str:
+    """The binary's path; pytest.skip when missing, pytest.fail when the CI variable is set."""
     path = find_binary(name)
     if path is None:
-        msg = f"{name} is not installed"
-        if os.environ.get("CI"):
-            pytest.fail(f"{msg} (CI must install it)")
-        pytest.skip(msg)
+        missing(name)
     return path
 
 

@@ -8,20 +8,9 @@ import pytest
 
 
 def _missing(what: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is required in CI but was not found")
-    pytest.skip(f"{what} not installed")
+    from tests.services import missing
 
-
-@pytest.fixture(scope="session")
-def mmdc_ready() -> None:
-    """Skip (fail under CI) unless mmdc and Chromium are installed."""
-    from sysdesign.render import mmdc
-
-    if mmdc.find_mmdc() is None:
-        _missing("mmdc (@mermaid-js/mermaid-cli)")
-    if mmdc.find_chromium() is None:
-        _missing("chromium")
+    missing(what)
 
 
 @pytest.fixture(scope="session")
