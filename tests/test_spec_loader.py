@@ -135,3 +135,11 @@ def test_per_user_and_total_exclusive():
     err = problems(ISSUE_SHAPE.replace("    per_user_per_day: 2\n",
                                        "    per_user_per_day: 2\n    total: 1M/day\n"))
     assert "not both" in str(err)
+
+
+def test_set_problems_name_the_option_not_a_file_line():
+    with pytest.raises(SpecError) as exc:
+        load_spec_text(ISSUE_SHAPE, source="s.yaml", overrides=["users.dau=-1"])
+    (problem,) = exc.value.problems
+    assert problem.path == "users.dau" and problem.line is None
+    assert "(from --set)" in str(exc.value)

@@ -170,8 +170,7 @@ def parse_spec_text(text: str, source: str | None = None,
     lines: dict[Path_, int] = {}
     _compose_lines(node, (), lines, problems)
 
-    for item in overrides or []:
-        _apply_override(data, item)
+    overridden: list[Path_] = [_apply_override(data, item) for item in overrides or []]
 
     # Assumptions first: the calendar and the KB convention change how other fields parse.
     context: dict[str, Any] = {}
@@ -203,7 +202,10 @@ def parse_spec_text(text: str, source: str | None = None,
             if not path and msg.startswith("requirements.latency"):
                 path = "requirements.latency"
                 loc = ("requirements", "latency")
-            problems.append(SpecProblem(path, msg, _line_for(loc, lines)))
+            if any(loc[:len(o)] == o for o in overridden):
+                problems.append(SpecProblem(path, f"{msg} (from --set)", None))
+            else:
+                problems.append(SpecProblem(path, msg, _line_for(loc, lines)))
         raise SpecError(problems=_dedupe(problems), source=source) from None
     from sysdesign.spec.entities import body_entity_refs, entity_problems
 
@@ -235,7 +237,7 @@ def _dedupe(problems: list[SpecProblem]) -> list[SpecProblem]:
     return sorted(out, key=lambda p: (p.line or 0, p.path))
 
 
-def _apply_override(data: dict[str, Any], item: str) -> None:
+def _apply_override(data: dict[str, Any], item: str) -> Path_:
     """``users.dau=50M`` -> data["users"]["dau"] = "50M" (value parsed as YAML)."""
     if "=" not in item:
         raise SysdesignError(f'--set expects FIELD=VALUE such as users.dau=50M, got "{item}"')
@@ -257,6 +259,7 @@ def _apply_override(data: dict[str, Any], item: str) -> None:
             raise SysdesignError(f'--set {key}: "{p}" is not a mapping in this spec')
         cur = nxt
     cur[parts[-1]] = value
+    return tuple(parts)
 
 
 def load_spec(path: str | Path, overrides: list[str] | None = None) -> Spec:
